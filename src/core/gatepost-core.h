@@ -1,0 +1,16 @@
+/* gatepost-core.h: the one header the GUI, CLI and tests include
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#define GATEPOST_CORE_INSIDE
+
+#include "gp-types.h"
+#include "gp-error.h"
+#include "gp-gateway-info.h"
+#include "gp-file-check.h"
+
+#undef GATEPOST_CORE_INSIDE

@@ -1,0 +1,11 @@
+/* gp-error.c: error domains of the Gatepost core
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "gp-error.h"
+
+G_DEFINE_QUARK (gp-check-error-quark, gp_check_error)

@@ -1,0 +1,131 @@
+/* gp-application.c: the Gatepost application
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "gp-application.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "gp-resources.h"
+#include "gp-window.h"
+
+struct _GpApplication
+{
+  AdwApplication parent_instance;
+  guint          sigterm_source;
+  guint          sigint_source;
+};
+
+G_DEFINE_FINAL_TYPE (GpApplication, gp_application, ADW_TYPE_APPLICATION)
+
+GpApplication *
+gp_application_new (void)
+{
+  return g_object_new (GP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/gatepost/Gatepost",
+                       NULL);
+}
+
+/* A desktop session ends apps with SIGTERM; quit through the same path as
+ * Ctrl+Q so that windows are disposed and pending work is cancelled. */
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+gp_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { "The Gatepost authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Gatepost"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("Upload media to payment gateways and keep every ID"),
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+gp_application_startup (GApplication *app)
+{
+  GpApplication *self = GP_APPLICATION (app);
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (gp_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  self->sigterm_source = g_unix_signal_add (SIGTERM, quit_on_signal_cb, app);
+  self->sigint_source = g_unix_signal_add (SIGINT, quit_on_signal_cb, app);
+}
+
+static void
+gp_application_shutdown (GApplication *app)
+{
+  GpApplication *self = GP_APPLICATION (app);
+
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+
+  G_APPLICATION_CLASS (gp_application_parent_class)->shutdown (app);
+}
+
+static void
+gp_application_class_init (GpApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = gp_application_activate;
+  app_class->startup = gp_application_startup;
+  app_class->shutdown = gp_application_shutdown;
+
+  gp_register_resource ();
+}
+
+static void
+gp_application_init (GpApplication *self)
+{
+}
