@@ -12,21 +12,6 @@
 
 #include "gp-cli-private.h"
 
-static const char *
-stage_to_string (GpStage stage)
-{
-  switch (stage)
-    {
-    case GP_STAGE_CHECK: return "check";
-    case GP_STAGE_NETWORK: return "network";
-    case GP_STAGE_GATEWAY: return "gateway";
-    case GP_STAGE_VERIFY: return "verify";
-    case GP_STAGE_NONE:
-    default:
-      return NULL;
-    }
-}
-
 /**
  * gp_cli_add_check_result:
  * @profile_name: (nullable): the profile, %NULL for `--gateway`
@@ -98,7 +83,7 @@ gp_cli_add_check_result (JsonBuilder   *builder,
       json_builder_set_member_name (builder, "error");
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "stage");
-      json_builder_add_string_value (builder, stage_to_string (GP_STAGE_CHECK));
+      json_builder_add_string_value (builder, gp_stage_to_string (GP_STAGE_CHECK));
       json_builder_set_member_name (builder, "code");
       json_builder_add_string_value (builder, first->code);
       json_builder_set_member_name (builder, "message");

@@ -12,5 +12,6 @@
 #include "gp-error.h"
 #include "gp-gateway-info.h"
 #include "gp-file-check.h"
+#include "gp-upload-result.h"
 
 #undef GATEPOST_CORE_INSIDE
