@@ -12,6 +12,8 @@
 #include "gp-error.h"
 #include "gp-gateway-info.h"
 #include "gp-file-check.h"
+#include "gp-gateway.h"
+#include "gp-http-request.h"
 #include "gp-upload-result.h"
 
 #undef GATEPOST_CORE_INSIDE

@@ -46,5 +46,7 @@ typedef enum
 } GpFormat;
 
 typedef struct _GpCheckReport GpCheckReport;
+typedef struct _GpProfile GpProfile;
+typedef struct _GpHttpRequest GpHttpRequest;
 
 G_END_DECLS
