@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test.sh: install what is missing, build, and run every test headless.
+#
+# Copyright 2026 The Gatepost authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Two builds: the normal one runs every suite (under Xvfb, a private D-Bus
+# session and an unlocked gnome-keyring, meson's default test setup); a
+# second one with AddressSanitizer and UBSan runs the core and CLI suites.
+# Ends with "N passed, N failed[, N skipped]" and exits non-zero when any
+# test failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+build-aux/install-deps.sh || exit 1
+
+passed=0 failed=0 skipped=0 status=0
+
+# meson 1.0 prints Ok:/Fail:/… lines instead of one summary; add them up.
+tally() {
+  local out=$1
+  get() { awk -v k="$1" -F: '$1==k {gsub(/ /,"",$2); print $2; f=1} END{if(!f) print 0}' "$out"; }
+  passed=$(( passed + $(get Ok) + $(get 'Expected Fail') ))
+  failed=$(( failed + $(get Fail) + $(get 'Unexpected Pass') + $(get Timeout) ))
+  skipped=$(( skipped + $(get Skipped) ))
+}
+
+run_suite() {
+  local dir=$1; shift
+  local out="$dir/meson-test.out"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  tally "$out"
+  if ! grep -q '^Ok:' "$out"; then
+    # meson did not get as far as running tests.
+    failed=$(( failed + 1 ))
+  fi
+  [ "$rc" -eq 0 ] || status=1
+}
+
+build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" || return 1
+  fi
+  ninja -C "$dir"
+}
+
+if build _build; then
+  run_suite _build
+else
+  echo "test.sh: the build failed" >&2
+  failed=$(( failed + 1 )); status=1
+fi
+
+if build _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1:fast_unwind_on_malloc=0 \
+  LSAN_OPTIONS="suppressions=$PWD/build-aux/lsan.supp:print_suppressions=0" \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run_suite _build-sanitize --suite core --suite cli
+else
+  echo "test.sh: the sanitizer build failed" >&2
+  failed=$(( failed + 1 )); status=1
+fi
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
