@@ -15,5 +15,7 @@
 #include "gp-gateway.h"
 #include "gp-http-request.h"
 #include "gp-upload-result.h"
+#include "gp-key.h"
+#include "gp-profile.h"
 
 #undef GATEPOST_CORE_INSIDE
