@@ -15,5 +15,8 @@
 #include "gp-gateway.h"
 #include "gp-http-request.h"
 #include "gp-upload-result.h"
+#include "gp-key.h"
+#include "gp-profile.h"
+#include "gp-profile-store.h"
 
 #undef GATEPOST_CORE_INSIDE
