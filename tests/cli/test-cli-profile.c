@@ -333,12 +333,35 @@ import_all_gateways (void)
       import_ok (inlined, "Replaced profile “Shop A” (alipay); its id is kept\n");
     }
 
+  /* v3 and Global with the merchant key in every format too. */
+  for (guint i = 0; i < G_N_ELEMENTS (alipay_privates); i++)
+    {
+      g_autofree char *priv_text = slurp (alipay_privates[i] + strlen ("keys/"));
+      const char *v3_files[] = {
+        "name", "Shop C", "gateway", "wechatpay-v3", "mch_id", "1900000109",
+        "serial_no", "5157F09EFDF526AE", "private_key_file", alipay_privates[i],
+        "platform_certificate_file", "keys/platform.pem", NULL
+      };
+      const char *global_inline[] = {
+        "name", "Shop D", "gateway", "wechatpay-global", "mch_id", "1900000109",
+        "serial_no", "5157F09EFDF526AE", "private_key", priv_text,
+        "platform_public_key_file", "keys/platform.pub.pem", "platform_serial", "PUB_KEY_ID_1",
+        NULL
+      };
+
+      import_ok (v3_files, i == 0 ? "Imported profile “Shop C” (wechatpay-v3)\n"
+                                  : "Replaced profile “Shop C” (wechatpay-v3); its id is kept\n");
+      import_ok (global_inline,
+                 i == 0 ? "Imported profile “Shop D” (wechatpay-global)\n"
+                        : "Replaced profile “Shop D” (wechatpay-global); its id is kept\n");
+    }
+
   import_ok (v2_pair, "Imported profile “Shop B” (wechatpay-v2)\n");
   import_ok (v2_p12, "Imported profile “Shop B2” (wechatpay-v2)\n");
   import_ok (v2_p12_default, "Imported profile “Shop B3” (wechatpay-v2)\n");
   import_ok (v2_expired, "Imported profile “Shop B4” (wechatpay-v2)\n");
-  import_ok (v3, "Imported profile “Shop C” (wechatpay-v3)\n");
-  import_ok (global, "Imported profile “Shop D” (wechatpay-global)\n");
+  import_ok (v3, "Replaced profile “Shop C” (wechatpay-v3); its id is kept\n");
+  import_ok (global, "Replaced profile “Shop D” (wechatpay-global); its id is kept\n");
 }
 
 static void
