@@ -203,7 +203,7 @@ collect_fields (xmlNode    *root,
  * gp_wechatpay_v2_parse_xml:
  *
  * Parses `<xml><name>value</name>…</xml>` with libxml2, hardened: at most
- * 64 KiB; any DOCTYPE or ENTITY declaration is refused before parsing
+ * 64 KiB of UTF-8 (whatever the declaration says); any DOCTYPE or ENTITY declaration is refused before parsing
  * (billion laughs, external entities); no network, no DTD loading, no
  * entity substitution; a document that still carries a DTD, nested
  * elements, entity references or a repeated field is refused.
@@ -231,6 +231,15 @@ gp_wechatpay_v2_parse_xml (const char  *body,
                    "The XML response is empty or larger than %d bytes", V2_XML_MAX_BYTES);
       return NULL;
     }
+  /* The document is parsed as UTF-8 whatever it declares, so a DOCTYPE
+   * cannot hide in UTF-16, UTF-7 or EBCDIC; then these ASCII checks see
+   * every declaration there is. */
+  if (memchr (body, '\0', len) != NULL)
+    {
+      g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
+                           "The XML response contains NUL bytes (not UTF-8)");
+      return NULL;
+    }
   if (contains_ascii_ci (body, len, "<!DOCTYPE") || contains_ascii_ci (body, len, "<!ENTITY"))
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
@@ -249,7 +258,7 @@ gp_wechatpay_v2_parse_xml (const char  *body,
       return NULL;
     }
   /* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. */
-  doc = xmlCtxtReadMemory (ctxt, body, (int) len, NULL, NULL,
+  doc = xmlCtxtReadMemory (ctxt, body, (int) len, NULL, "UTF-8",
                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (doc == NULL)
     {

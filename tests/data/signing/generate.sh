@@ -73,7 +73,7 @@ printf 'mch_id=1230000109&media_hash=%s&sign_type=HMAC-SHA256&key=%s' "$TINY_MD5
 R='media_id=9UYfXi-WMUhgWXvJtEw4_gBle_EfrD_pIL0bS8GAsK8&result_code=SUCCESS&return_code=SUCCESS&return_msg=OK'
 printf '%s&key=%s' "$R" "$API_KEY" | md5u > v2-response-md5.sign
 printf '%s&key=%s' "$R" "$API_KEY" | hmacu "$API_KEY" > v2-response-hmac.sign
-R='appid=wx2421b1c4370ec43b&media_id=9UYfXi-WMUhgWXvJtEw4_gBle_EfrD_pIL0bS8GAsK8&mch_id=1230000109&nonce_str=5K8264ILTKCH16CQ&result_code=SUCCESS&return_code=SUCCESS&return_msg=OK'
+R='appid=wx2421b1c4370ec43b&mch_id=1230000109&media_id=9UYfXi-WMUhgWXvJtEw4_gBle_EfrD_pIL0bS8GAsK8&nonce_str=5K8264ILTKCH16CQ&result_code=SUCCESS&return_code=SUCCESS&return_msg=OK'
 printf '%s&key=%s' "$R" "$API_KEY" | md5u > v2-response-extra.sign
 R='err_code=PARAM_ERROR&err_code_des=size should be less than 2M&result_code=FAIL&return_code=SUCCESS&return_msg=OK'
 printf '%s&key=%s' "$R" "$API_KEY" | md5u > v2-response-fail.sign
