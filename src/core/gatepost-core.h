@@ -17,5 +17,8 @@
 #include "gp-multipart.h"
 #include "gp-signer.h"
 #include "gp-upload-result.h"
+#include "gp-key.h"
+#include "gp-profile.h"
+#include "gp-profile-store.h"
 
 #undef GATEPOST_CORE_INSIDE
