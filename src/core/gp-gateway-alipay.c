@@ -13,6 +13,8 @@
 #include "gp-file-check.h"
 #include "gp-gateway-drivers-private.h"
 #include "gp-gateway-info.h"
+#include "gp-key-private.h"
+#include "gp-profile.h"
 
 #define IMAGE_NAME_MAX_CHARS 128
 
@@ -119,7 +121,7 @@ gp_alipay_build_request (const GpGatewayCredentials *creds,
   g_return_val_if_fail (creds != NULL, NULL);
   g_return_val_if_fail (report != NULL, NULL);
 
-  if (!gp_gateway_check_report (report, error))
+  if (!gp_gateway_check_report (report, GP_GATEWAY_ALIPAY, error))
     return NULL;
   if (creds->app_id == NULL || creds->app_id[0] == '\0' || creds->private_key == NULL)
     {
@@ -510,4 +512,64 @@ gp_alipay_parse_response_bytes (guint            status,
     gp_upload_result_set_http_status (result, 200);
     return result;
   }
+}
+
+/* ---- the GpGateway subclass ------------------------------------------ */
+
+struct _GpAlipayGateway
+{
+  GpGateway parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpAlipayGateway, gp_alipay_gateway, GP_TYPE_GATEWAY)
+
+static GpHttpRequest *
+gp_alipay_gateway_build_request (GpGateway              *gateway,
+                                 GpProfile              *profile,
+                                 GpCheckReport          *report,
+                                 const GpRequestOptions *options,
+                                 GError                **error)
+{
+  GpGatewayCredentials creds;
+  g_autoptr(GBytes) api_key = NULL;
+
+  if (!gp_gateway_credentials_from_profile (gateway, profile, &creds, &api_key, error))
+    return NULL;
+
+  return gp_alipay_build_request (&creds, report, options, error);
+}
+
+static GpUploadResult *
+gp_alipay_gateway_parse_response (GpGateway          *gateway,
+                                  GpProfile          *profile,
+                                  guint               status,
+                                  SoupMessageHeaders *headers,
+                                  GBytes             *body,
+                                  gint64              now_unix)
+{
+  GpPublicKey *key = profile ? gp_profile_get_verify_key (profile) : NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (key == NULL)
+    return failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
+                    "The profile has no alipay_public_key to verify the response with",
+                    NULL, FALSE);
+
+  return gp_alipay_parse_response_bytes (status, data ? data : "", len,
+                                         gp_public_key_get_gnutls (key));
+}
+
+static void
+gp_alipay_gateway_class_init (GpAlipayGatewayClass *klass)
+{
+  GpGatewayClass *gateway_class = GP_GATEWAY_CLASS (klass);
+
+  gateway_class->build_request = gp_alipay_gateway_build_request;
+  gateway_class->parse_response = gp_alipay_gateway_parse_response;
+}
+
+static void
+gp_alipay_gateway_init (GpAlipayGateway *self)
+{
 }

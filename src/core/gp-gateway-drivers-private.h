@@ -34,7 +34,7 @@ G_BEGIN_DECLS
 #define GP_RESULT_UNKNOWN_SERIAL     "UNKNOWN_SERIAL"      /* v3: signed by another key */
 #define GP_RESULT_STALE_TIMESTAMP    "STALE_TIMESTAMP"     /* v3: outside +-300 s */
 #define GP_RESULT_RETURN_FAIL        "RETURN_FAIL"         /* v2 return_code FAIL */
-#define GP_RESULT_REFUSED_XML        "REFUSED_XML"         /* v2: DTD, entities, too big */
+#define GP_RESULT_NO_VERIFY_KEY      "NO_VERIFY_KEY"       /* the profile cannot verify */
 
 /* What a request needs from a profile. Borrowed pointers. */
 typedef struct
@@ -60,17 +60,29 @@ typedef struct
   const char *request_id;
 } GpWechatpayHeaders;
 
-GType           gp_gateway_alipay_get_type           (void) G_GNUC_CONST;
-GType           gp_gateway_wechatpay_v2_get_type     (void) G_GNUC_CONST;
-GType           gp_gateway_wechatpay_v3_get_type     (void) G_GNUC_CONST;
+/* The GpGateway subclasses; gp_gateway_new_for_kind() picks one. */
+#define GP_TYPE_ALIPAY_GATEWAY (gp_alipay_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (GpAlipayGateway, gp_alipay_gateway, GP, ALIPAY_GATEWAY, GpGateway)
+#define GP_TYPE_WECHATPAY_V2_GATEWAY (gp_wechatpay_v2_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (GpWechatpayV2Gateway, gp_wechatpay_v2_gateway, GP, WECHATPAY_V2_GATEWAY,
+                      GpGateway)
+#define GP_TYPE_WECHATPAY_V3_GATEWAY (gp_wechatpay_v3_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (GpWechatpayV3Gateway, gp_wechatpay_v3_gateway, GP, WECHATPAY_V3_GATEWAY,
+                      GpGateway)
 
 /* Shared helpers (gp-gateway.c) */
+gboolean        gp_gateway_credentials_from_profile  (GpGateway              *self,
+                                                      GpProfile              *profile,
+                                                      GpGatewayCredentials   *creds,
+                                                      GBytes                **api_key,
+                                                      GError                **error);
 gint64          gp_gateway_options_now               (const GpRequestOptions *options);
 char           *gp_gateway_new_nonce                 (void);
 char           *gp_gateway_build_url                 (GpGatewayKind           kind,
                                                       const char             *base_url);
 GpUploadResult *gp_gateway_result_for_http_status    (guint                   status);
 gboolean        gp_gateway_check_report              (GpCheckReport          *report,
+                                                      GpGatewayKind           kind,
                                                       GError                **error);
 void            gp_gateway_set_multipart_body        (GpHttpRequest          *request,
                                                       GpMultipart            *body);

@@ -14,6 +14,8 @@
 #include "gp-file-check.h"
 #include "gp-gateway-drivers-private.h"
 #include "gp-gateway-info.h"
+#include "gp-key-private.h"
+#include "gp-profile.h"
 
 /* A real answer is a few hundred bytes; anything near this is hostile. */
 #define V2_XML_MAX_BYTES 65536
@@ -49,7 +51,7 @@ gp_wechatpay_v2_build_request (const GpGatewayCredentials *creds,
   g_return_val_if_fail (creds != NULL, NULL);
   g_return_val_if_fail (report != NULL, NULL);
 
-  if (!gp_gateway_check_report (report, error))
+  if (!gp_gateway_check_report (report, GP_GATEWAY_WECHATPAY_V2, error))
     return NULL;
   if (creds->mch_id == NULL || creds->mch_id[0] == '\0' || creds->api_key == NULL ||
       g_bytes_get_size (creds->api_key) == 0)
@@ -432,4 +434,62 @@ gp_wechatpay_v2_parse_response_bytes (guint        status,
                   strcmp (err_code, "SYSTEMERROR") == 0 ||
                   strcmp (err_code, "SYSTEM_ERROR") == 0 ||
                   strcmp (err_code, "FREQUENCY_LIMITED") == 0);
+}
+
+/* ---- the GpGateway subclass ------------------------------------------ */
+
+struct _GpWechatpayV2Gateway
+{
+  GpGateway parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpWechatpayV2Gateway, gp_wechatpay_v2_gateway, GP_TYPE_GATEWAY)
+
+static GpHttpRequest *
+gp_wechatpay_v2_gateway_build_request (GpGateway              *gateway,
+                                       GpProfile              *profile,
+                                       GpCheckReport          *report,
+                                       const GpRequestOptions *options,
+                                       GError                **error)
+{
+  GpGatewayCredentials creds;
+  g_autoptr(GBytes) api_key = NULL;
+
+  if (!gp_gateway_credentials_from_profile (gateway, profile, &creds, &api_key, error))
+    return NULL;
+
+  return gp_wechatpay_v2_build_request (&creds, report, options, error);
+}
+
+static GpUploadResult *
+gp_wechatpay_v2_gateway_parse_response (GpGateway          *gateway,
+                                        GpProfile          *profile,
+                                        guint               status,
+                                        SoupMessageHeaders *headers,
+                                        GBytes             *body,
+                                        gint64              now_unix)
+{
+  g_autoptr(GBytes) api_key = profile ? gp_profile_dup_api_key (profile) : NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (api_key == NULL || g_bytes_get_size (api_key) == 0)
+    return failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
+                    "The profile has no api_key to verify the response with", FALSE);
+
+  return gp_wechatpay_v2_parse_response_bytes (status, data ? data : "", len, api_key);
+}
+
+static void
+gp_wechatpay_v2_gateway_class_init (GpWechatpayV2GatewayClass *klass)
+{
+  GpGatewayClass *gateway_class = GP_GATEWAY_CLASS (klass);
+
+  gateway_class->build_request = gp_wechatpay_v2_gateway_build_request;
+  gateway_class->parse_response = gp_wechatpay_v2_gateway_parse_response;
+}
+
+static void
+gp_wechatpay_v2_gateway_init (GpWechatpayV2Gateway *self)
+{
 }

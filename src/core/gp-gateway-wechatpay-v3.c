@@ -17,6 +17,8 @@
 #include "gp-file-check.h"
 #include "gp-gateway-drivers-private.h"
 #include "gp-gateway-info.h"
+#include "gp-key-private.h"
+#include "gp-profile.h"
 
 #define SIGNATURE_WINDOW_SECONDS 300
 
@@ -178,7 +180,7 @@ gp_wechatpay_v3_build_request (GpGatewayKind               kind,
   g_return_val_if_fail (creds != NULL, NULL);
   g_return_val_if_fail (report != NULL, NULL);
 
-  if (!gp_gateway_check_report (report, error))
+  if (!gp_gateway_check_report (report, kind, error))
     return NULL;
   if (!header_token_is_safe (creds->mch_id) || !header_token_is_safe (creds->serial_no) ||
       creds->private_key == NULL)
@@ -496,4 +498,75 @@ gp_wechatpay_v3_parse_response_bytes (GpGatewayKind             kind,
     gp_upload_result_set_request_id (result, headers->request_id);
 
   return result;
+}
+
+/* ---- the GpGateway subclass (v3 and Global by its "kind") ------------ */
+
+struct _GpWechatpayV3Gateway
+{
+  GpGateway parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpWechatpayV3Gateway, gp_wechatpay_v3_gateway, GP_TYPE_GATEWAY)
+
+static GpHttpRequest *
+gp_wechatpay_v3_gateway_build_request (GpGateway              *gateway,
+                                             GpProfile              *profile,
+                                             GpCheckReport          *report,
+                                             const GpRequestOptions *options,
+                                             GError                **error)
+{
+  GpGatewayCredentials creds;
+  g_autoptr(GBytes) api_key = NULL;
+
+  if (!gp_gateway_credentials_from_profile (gateway, profile, &creds, &api_key, error))
+    return NULL;
+
+  return gp_wechatpay_v3_build_request (gp_gateway_get_kind (gateway), &creds, report, options,
+                                        error);
+}
+
+static GpUploadResult *
+gp_wechatpay_v3_gateway_parse_response (GpGateway          *gateway,
+                                        GpProfile          *profile,
+                                        guint               status,
+                                        SoupMessageHeaders *headers,
+                                        GBytes             *body,
+                                        gint64              now_unix)
+{
+  GpPublicKey *key = profile ? gp_profile_get_verify_key (profile) : NULL;
+  GpWechatpayHeaders wh;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+
+  gp_wechatpay_headers_from_soup (&wh, headers);
+  if (key == NULL)
+    {
+      GpUploadResult *result = failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
+                                        "The profile has no platform key to verify the "
+                                        "response with", status, FALSE);
+
+      if (wh.request_id != NULL)
+        gp_upload_result_set_request_id (result, wh.request_id);
+      return result;
+    }
+
+  return gp_wechatpay_v3_parse_response_bytes (gp_gateway_get_kind (gateway), status, &wh,
+                                               data ? data : "", len,
+                                               gp_public_key_get_gnutls (key),
+                                               gp_profile_get_verify_serial (profile), now_unix);
+}
+
+static void
+gp_wechatpay_v3_gateway_class_init (GpWechatpayV3GatewayClass *klass)
+{
+  GpGatewayClass *gateway_class = GP_GATEWAY_CLASS (klass);
+
+  gateway_class->build_request = gp_wechatpay_v3_gateway_build_request;
+  gateway_class->parse_response = gp_wechatpay_v3_gateway_parse_response;
+}
+
+static void
+gp_wechatpay_v3_gateway_init (GpWechatpayV3Gateway *self)
+{
 }

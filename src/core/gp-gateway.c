@@ -15,6 +15,8 @@
 #include "gp-file-check.h"
 #include "gp-gateway-drivers-private.h"
 #include "gp-gateway-info.h"
+#include "gp-key-private.h"
+#include "gp-profile.h"
 
 typedef struct
 {
@@ -91,6 +93,38 @@ gp_gateway_class_init (GpGatewayClass *klass)
 static void
 gp_gateway_init (GpGateway *self)
 {
+}
+
+/**
+ * gp_gateway_new_for_kind:
+ * @kind: a valid gateway
+ *
+ * Returns: (transfer full): the driver of @kind
+ */
+GpGateway *
+gp_gateway_new_for_kind (GpGatewayKind kind)
+{
+  GType type;
+
+  switch (kind)
+    {
+    case GP_GATEWAY_ALIPAY:
+      type = GP_TYPE_ALIPAY_GATEWAY;
+      break;
+    case GP_GATEWAY_WECHATPAY_V2:
+      type = GP_TYPE_WECHATPAY_V2_GATEWAY;
+      break;
+    case GP_GATEWAY_WECHATPAY_V3:
+    case GP_GATEWAY_WECHATPAY_GLOBAL:
+      type = GP_TYPE_WECHATPAY_V3_GATEWAY;
+      break;
+    case GP_GATEWAY_INVALID:
+    case GP_N_GATEWAYS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  return g_object_new (type, "kind", kind, NULL);
 }
 
 GpGatewayKind
@@ -249,8 +283,18 @@ gp_gateway_result_for_http_status (guint status)
 /* A request is only ever built for a file that passed its check. */
 gboolean
 gp_gateway_check_report (GpCheckReport  *report,
+                         GpGatewayKind   kind,
                          GError        **error)
 {
+  if (gp_check_report_get_gateway (report) != kind)
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE,
+                   "%s was checked against the rules of %s, not %s; check it again",
+                   gp_check_report_get_path (report),
+                   gp_gateway_kind_to_string (gp_check_report_get_gateway (report)),
+                   gp_gateway_kind_to_string (kind));
+      return FALSE;
+    }
   if (!gp_check_report_is_ok (report) ||
       gp_check_report_get_format (report) == GP_FORMAT_UNKNOWN ||
       gp_check_report_get_sha256 (report) == NULL ||
@@ -283,4 +327,57 @@ gp_gateway_set_multipart_body (GpHttpRequest *request,
   gp_http_request_set_body (request, content_type, gp_multipart_get_length (body),
                             open_multipart, gp_multipart_ref (body),
                             (GDestroyNotify) gp_multipart_unref);
+}
+
+/**
+ * gp_gateway_credentials_from_profile:
+ * @creds: (out caller-allocates): borrowed pointers into @profile
+ * @api_key: (out) (transfer full): holds the v2 API key while @creds is used
+ *
+ * The one place drivers read a GpProfile.
+ *
+ * Returns: %FALSE if @profile is missing or belongs to another gateway
+ */
+gboolean
+gp_gateway_credentials_from_profile (GpGateway             *self,
+                                     GpProfile             *profile,
+                                     GpGatewayCredentials  *creds,
+                                     GBytes               **api_key,
+                                     GError               **error)
+{
+  GpGatewayKind kind = gp_gateway_get_kind (self);
+  GpPrivateKey *private_key;
+
+  memset (creds, 0, sizeof *creds);
+  *api_key = NULL;
+
+  if (profile == NULL || gp_profile_get_gateway (profile) != kind)
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
+                   "The profile is not a %s profile", gp_gateway_kind_to_string (kind));
+      return FALSE;
+    }
+
+  creds->base_url = gp_profile_get_base_url (profile);
+  creds->app_id = gp_profile_get_string (profile, "app_id");
+  creds->image_pid = gp_profile_get_string (profile, "image_pid");
+  creds->mch_id = gp_profile_get_string (profile, "mch_id");
+  creds->serial_no = gp_profile_get_string (profile, "serial_no");
+  creds->verify_serial = gp_profile_get_verify_serial (profile);
+  if (!gp_v2_sign_type_from_string (gp_profile_get_string (profile, "sign_type"),
+                                    &creds->sign_type))
+    {
+      g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
+                           "The profile's sign_type must be MD5 or HMAC-SHA256");
+      return FALSE;
+    }
+  private_key = gp_profile_get_private_key (profile);
+  creds->private_key = private_key ? gp_private_key_get_gnutls (private_key) : NULL;
+  if (kind == GP_GATEWAY_WECHATPAY_V2)
+    {
+      *api_key = gp_profile_dup_api_key (profile);
+      creds->api_key = *api_key;
+    }
+
+  return TRUE;
 }

@@ -149,6 +149,38 @@ test_urlencode (void)
 }
 
 static void
+assert_failure (GpUploadResult *result,
+                GpStage         stage,
+                const char     *code,
+                gboolean        retryable)
+{
+  g_assert_false (gp_upload_result_is_ok (result));
+  g_assert_cmpint (gp_upload_result_get_stage (result), ==, stage);
+  g_assert_cmpstr (gp_upload_result_get_code (result), ==, code);
+  g_assert_cmpint (gp_upload_result_get_retryable (result), ==, retryable);
+  g_assert_nonnull (gp_upload_result_get_message (result));
+  g_assert_null (gp_upload_result_get_media_id (result));
+}
+
+static GpProfile *
+alipay_profile (const char *extra_json)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "signing", NULL);
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"Shop A\",\"gateway\":\"alipay\","
+                                           "\"app_id\":\"2014072300007148\","
+                                           "\"private_key_file\":\"app-key.pem\","
+                                           "\"alipay_public_key_file\":\"gateway-pub.pem\"%s}",
+                                           extra_json);
+  g_autoptr(GError) error = NULL;
+  GpProfile *profile = gp_profile_new_from_data (json, -1, dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+
+  return profile;
+}
+
+static void
 test_request_document_example (Fixture       *f,
                                gconstpointer  data)
 {
@@ -202,6 +234,82 @@ test_request_document_example (Fixture       *f,
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                    expected->data, expected->len);
   g_assert_cmpuint (gp_http_request_get_content_length (request), ==, expected->len);
+
+  /* The same bytes through GpGateway and a profile made from the files. */
+  {
+    g_autoptr(GpProfile) profile = alipay_profile ("");
+    g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (GP_GATEWAY_ALIPAY);
+    g_autoptr(GpHttpRequest) via_profile = NULL;
+    g_autoptr(GBytes) body2 = NULL;
+
+    g_assert_cmpint (gp_gateway_get_kind (gateway), ==, GP_GATEWAY_ALIPAY);
+    via_profile = gp_gateway_build_request (gateway, profile, report, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gp_http_request_get_url (via_profile), ==, url);
+    g_assert_cmpuint (gp_http_request_get_n_headers (via_profile), ==, 0);
+    g_assert_cmpstr (gp_http_request_get_content_type (via_profile), ==,
+                     "multipart/form-data; boundary=" DOC_BOUNDARY);
+    g_assert_cmpuint (gp_http_request_get_content_length (via_profile), ==, expected->len);
+    body2 = request_body (via_profile);
+    g_assert_cmpmem (g_bytes_get_data (body2, NULL), g_bytes_get_size (body2),
+                     expected->data, expected->len);
+  }
+}
+
+static void
+test_gateway_with_profile (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const char unsigned_error[] =
+    "{\"error_response\":{\"code\":\"40002\",\"msg\":\"Invalid Arguments\","
+    "\"sub_code\":\"isv.invalid-app-id\"}}";
+  g_autoptr(GpProfile) profile = alipay_profile (",\"base_url\":\"https://127.0.0.1:8443\"");
+  g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (GP_GATEWAY_ALIPAY);
+  g_autoptr(GpGateway) v2 = gp_gateway_new_for_kind (GP_GATEWAY_WECHATPAY_V2);
+  g_autoptr(GpCheckReport) report = tiny_jpeg_as (f, "a.jpg");
+  g_autoptr(GpCheckReport) other = NULL;
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree char *node = signing_data_read ("alipay-response-node.json", NULL);
+  g_autofree char *sig = signing_data_read ("alipay-response-node.sig", NULL);
+  g_autofree char *err_sig = signing_data_read ("alipay-error-node.sig", NULL);
+  g_autoptr(GpHttpRequest) request = NULL;
+  g_autoptr(GpUploadResult) ok = NULL;
+  g_autoptr(GpUploadResult) bad = NULL;
+  g_autoptr(GpUploadResult) gw = NULL;
+  g_autoptr(GBytes) ok_body = NULL;
+  g_autoptr(GBytes) bad_body = NULL;
+  g_autoptr(GBytes) gw_body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  request = gp_gateway_build_request (gateway, profile, report, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (gp_http_request_get_url (request),
+                                   "https://127.0.0.1:8443/gateway.do?app_id=2014072300007148&"));
+
+  /* A profile of another gateway, a file checked for another gateway. */
+  g_assert_null (gp_gateway_build_request (v2, profile, report, NULL, &error));
+  g_assert_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE);
+  g_clear_error (&error);
+  other = gp_check_report_evaluate (report, GP_GATEWAY_WECHATPAY_V3);
+  g_assert_null (gp_gateway_build_request (gateway, profile, other, NULL, &error));
+  g_assert_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE);
+  g_clear_error (&error);
+
+  ok_body = g_bytes_new_take (g_strdup_printf ("{\"%s\":%s,\"sign\":\"%s\"}", NODE_NAME, node, sig),
+                              strlen (NODE_NAME) + strlen (node) + strlen (sig) + 15);
+  ok = gp_gateway_parse_response (gateway, profile, 200, headers, ok_body, 0);
+  g_assert_true (gp_upload_result_is_ok (ok));
+  g_assert_cmpstr (gp_upload_result_get_media_id (ok), ==, "hOTQ1lT1TtOjcxGflvnUXgAAACMAAQED");
+
+  bad_body = g_bytes_new_take (g_strdup_printf ("{\"%s\":%s,\"sign\":\"%s\"}", NODE_NAME, node,
+                                                err_sig),
+                               strlen (NODE_NAME) + strlen (node) + strlen (err_sig) + 15);
+  bad = gp_gateway_parse_response (gateway, profile, 200, headers, bad_body, 0);
+  assert_failure (bad, GP_STAGE_VERIFY, GP_RESULT_INVALID_SIGNATURE, FALSE);
+
+  gw_body = g_bytes_new_static (unsigned_error, strlen (unsigned_error));
+  gw = gp_gateway_parse_response (gateway, profile, 200, headers, gw_body, 0);
+  assert_failure (gw, GP_STAGE_GATEWAY, "isv.invalid-app-id", FALSE);
 }
 
 static void
@@ -347,19 +455,6 @@ parse (Fixture    *f,
   return gp_alipay_parse_response_bytes (status, body, strlen (body), f->gateway_pub);
 }
 
-static void
-assert_failure (GpUploadResult *result,
-                GpStage         stage,
-                const char     *code,
-                gboolean        retryable)
-{
-  g_assert_false (gp_upload_result_is_ok (result));
-  g_assert_cmpint (gp_upload_result_get_stage (result), ==, stage);
-  g_assert_cmpstr (gp_upload_result_get_code (result), ==, code);
-  g_assert_cmpint (gp_upload_result_get_retryable (result), ==, retryable);
-  g_assert_nonnull (gp_upload_result_get_message (result));
-  g_assert_null (gp_upload_result_get_media_id (result));
-}
 
 static void
 test_response_success (Fixture       *f,
@@ -550,6 +645,8 @@ main (int   argc,
               fixture_set_up, test_request_document_example, fixture_tear_down);
   g_test_add ("/gatepost/alipay/request-image-pid-base-url", Fixture, NULL,
               fixture_set_up, test_request_image_pid_and_base_url, fixture_tear_down);
+  g_test_add ("/gatepost/alipay/gateway-with-profile", Fixture, NULL,
+              fixture_set_up, test_gateway_with_profile, fixture_tear_down);
   g_test_add ("/gatepost/alipay/request-refusals", Fixture, NULL,
               fixture_set_up, test_request_refusals, fixture_tear_down);
   g_test_add_func ("/gatepost/alipay/extract-node", test_extract_node);
