@@ -93,6 +93,26 @@ request_body (GpHttpRequest *request)
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+static GpProfile *
+v2_profile (const char *sign_type)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "signing", NULL);
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"Shop B\",\"gateway\":\"wechatpay-v2\","
+                                           "\"mch_id\":\"1230000109\","
+                                           "\"api_key\":\"" DOC_API_KEY "\","
+                                           "\"sign_type\":\"%s\","
+                                           "\"client_cert_file\":\"../keys/client.pem\","
+                                           "\"client_key_file\":\"../keys/client.key.pem\"}",
+                                           sign_type);
+  g_autoptr(GError) error = NULL;
+  GpProfile *profile = gp_profile_new_from_data (json, -1, dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+
+  return profile;
+}
+
 static void
 check_request (Fixture      *f,
                GpV2SignType  type,
@@ -148,6 +168,26 @@ check_request (Fixture      *f,
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                    expected->data, expected->len);
   g_assert_cmpuint (gp_http_request_get_content_length (request), ==, expected->len);
+
+  /* The same bytes through GpGateway and a profile. */
+  {
+    g_autoptr(GpProfile) profile = v2_profile (gp_v2_sign_type_to_string (type));
+    g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (GP_GATEWAY_WECHATPAY_V2);
+    g_autoptr(GpHttpRequest) via_profile = NULL;
+    g_autoptr(GBytes) body2 = NULL;
+
+    via_profile = gp_gateway_build_request (gateway, profile, report, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gp_http_request_get_url (via_profile), ==,
+                     "https://api.mch.weixin.qq.com/secapi/mch/uploadmedia");
+    g_assert_cmpuint (gp_http_request_get_n_headers (via_profile), ==, 0);
+    g_assert_cmpstr (gp_http_request_get_content_type (via_profile), ==,
+                     "multipart/form-data; boundary=" DOC_BOUNDARY);
+    g_assert_cmpuint (gp_http_request_get_content_length (via_profile), ==, expected->len);
+    body2 = request_body (via_profile);
+    g_assert_cmpmem (g_bytes_get_data (body2, NULL), g_bytes_get_size (body2),
+                     expected->data, expected->len);
+  }
 }
 
 static void
@@ -459,6 +499,37 @@ test_xml_fields (Fixture       *f,
   assert_failure (r, GP_STAGE_VERIFY, GP_RESULT_DUPLICATE_NODE, FALSE);
 }
 
+static void
+test_gateway_with_profile (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GpProfile) profile = v2_profile ("MD5");
+  g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (GP_GATEWAY_WECHATPAY_V2);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree char *good = success_xml ("890BCD0A07DBD5C4ECBC323D542B5B88", FALSE);
+  g_autofree char *bad = success_xml ("890BCD0A07DBD5C4ECBC323D542B5B89", FALSE);
+  static const char fail[] = "<xml><return_code><![CDATA[FAIL]]></return_code>"
+                             "<return_msg><![CDATA[签名错误]]></return_msg></xml>";
+  static const char laughs[] = "<!DOCTYPE xml [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
+                               "<xml><return_code>&b;</return_code></xml>";
+  g_autoptr(GBytes) b1 = g_bytes_new (good, strlen (good));
+  g_autoptr(GBytes) b2 = g_bytes_new (bad, strlen (bad));
+  g_autoptr(GBytes) b3 = g_bytes_new_static (fail, strlen (fail));
+  g_autoptr(GBytes) b4 = g_bytes_new_static (laughs, strlen (laughs));
+  g_autoptr(GpUploadResult) r1 = gp_gateway_parse_response (gateway, profile, 200, headers, b1, 0);
+  g_autoptr(GpUploadResult) r2 = gp_gateway_parse_response (gateway, profile, 200, headers, b2, 0);
+  g_autoptr(GpUploadResult) r3 = gp_gateway_parse_response (gateway, profile, 200, headers, b3, 0);
+  g_autoptr(GpUploadResult) r4 = gp_gateway_parse_response (gateway, profile, 200, headers, b4, 0);
+  g_autoptr(GpUploadResult) r5 = gp_gateway_parse_response (gateway, profile, 503, headers, b3, 0);
+
+  g_assert_true (gp_upload_result_is_ok (r1));
+  g_assert_cmpstr (gp_upload_result_get_media_id (r1), ==, DOC_MEDIA_ID);
+  assert_failure (r2, GP_STAGE_VERIFY, GP_RESULT_INVALID_SIGNATURE, FALSE);
+  assert_failure (r3, GP_STAGE_GATEWAY, GP_RESULT_RETURN_FAIL, FALSE);
+  assert_failure (r4, GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, FALSE);
+  assert_failure (r5, GP_STAGE_GATEWAY, "HTTP_503", TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -469,6 +540,8 @@ main (int   argc,
               fixture_set_up, test_request_md5, fixture_tear_down);
   g_test_add ("/gatepost/wechatpay-v2/request-hmac", Fixture, NULL,
               fixture_set_up, test_request_hmac, fixture_tear_down);
+  g_test_add ("/gatepost/wechatpay-v2/gateway-with-profile", Fixture, NULL,
+              fixture_set_up, test_gateway_with_profile, fixture_tear_down);
   g_test_add ("/gatepost/wechatpay-v2/request-refusals", Fixture, NULL,
               fixture_set_up, test_request_refusals, fixture_tear_down);
   g_test_add ("/gatepost/wechatpay-v2/response-success", Fixture, NULL,

@@ -159,6 +159,53 @@ test_document_pieces (void)
                              "signature=\"c2ln\"");
 }
 
+static GpProfile *
+v3_profile (GpGatewayKind  kind,
+            const char    *extra_json)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "signing", NULL);
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"Shop C\",\"gateway\":\"%s\","
+                                           "\"mch_id\":\"" MCH_ID "\","
+                                           "\"serial_no\":\"" MERCHANT_SERIAL "\","
+                                           "\"private_key_file\":\"app-key.pem\","
+                                           "\"platform_public_key_file\":\"gateway-pub.pem\","
+                                           "\"platform_serial\":\"" PLATFORM_SERIAL "\"%s}",
+                                           gp_gateway_kind_to_string (kind), extra_json);
+  g_autoptr(GError) error = NULL;
+  GpProfile *profile = gp_profile_new_from_data (json, -1, dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (gp_profile_get_verify_serial (profile), ==, PLATFORM_SERIAL);
+
+  return profile;
+}
+
+static void
+assert_same_request (GpHttpRequest *a,
+                     GpHttpRequest *b)
+{
+  g_autoptr(GBytes) body_a = request_body (a);
+  g_autoptr(GBytes) body_b = request_body (b);
+
+  g_assert_cmpstr (gp_http_request_get_method (a), ==, gp_http_request_get_method (b));
+  g_assert_cmpstr (gp_http_request_get_url (a), ==, gp_http_request_get_url (b));
+  g_assert_cmpuint (gp_http_request_get_n_headers (a), ==, gp_http_request_get_n_headers (b));
+  for (guint i = 0; i < gp_http_request_get_n_headers (a); i++)
+    {
+      const char *na, *va, *nb, *vb;
+
+      gp_http_request_get_header (a, i, &na, &va);
+      gp_http_request_get_header (b, i, &nb, &vb);
+      g_assert_cmpstr (na, ==, nb);
+      g_assert_cmpstr (va, ==, vb);
+    }
+  g_assert_cmpstr (gp_http_request_get_content_type (a), ==, gp_http_request_get_content_type (b));
+  g_assert_cmpuint (gp_http_request_get_content_length (a), ==,
+                    gp_http_request_get_content_length (b));
+  g_assert_true (g_bytes_equal (body_a, body_b));
+}
+
 static void
 check_request (Fixture       *f,
                GpGatewayKind  kind,
@@ -225,6 +272,18 @@ check_request (Fixture       *f,
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                    expected->data, expected->len);
   g_assert_cmpuint (gp_http_request_get_content_length (request), ==, expected->len);
+
+  /* Byte for byte the same through GpGateway and a profile. */
+  {
+    g_autoptr(GpProfile) profile = v3_profile (kind, "");
+    g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (kind);
+    g_autoptr(GpHttpRequest) via_profile = NULL;
+
+    g_assert_cmpint (gp_gateway_get_kind (gateway), ==, kind);
+    via_profile = gp_gateway_build_request (gateway, profile, report, &options, &error);
+    g_assert_no_error (error);
+    assert_same_request (request, via_profile);
+  }
 }
 
 static void
@@ -637,6 +696,57 @@ test_response_signed_malformed (Fixture       *f,
 }
 
 static void
+test_gateway_with_profile (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GpProfile) profile = v3_profile (GP_GATEWAY_WECHATPAY_V3, "");
+  g_autoptr(GpGateway) gateway = gp_gateway_new_for_kind (GP_GATEWAY_WECHATPAY_V3);
+  g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(SoupMessageHeaders) none = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree char *body_text = signing_data_read ("v3-response-body.json", NULL);
+  g_autofree char *sig = signing_data_read ("v3-response.sig", NULL);
+  g_autoptr(GBytes) body = g_bytes_new (body_text, strlen (body_text));
+  g_autoptr(GBytes) unauthorized = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  GpUploadResult *r;
+  static const char sign_error[] = "{\"code\":\"SIGN_ERROR\",\"message\":\"错误的签名,验签失败\"}";
+
+  soup_message_headers_append (h, "Wechatpay-Timestamp", RESPONSE_TS);
+  soup_message_headers_append (h, "Wechatpay-Nonce", RESPONSE_NONCE);
+  soup_message_headers_append (h, "Wechatpay-Signature", sig);
+  soup_message_headers_append (h, "Wechatpay-Serial", PLATFORM_SERIAL);
+  soup_message_headers_append (h, "Request-ID", "RID");
+
+  r = gp_gateway_parse_response (gateway, profile, 200, h, body, 1700000100);
+  g_assert_true (gp_upload_result_is_ok (r));
+  g_assert_cmpstr (gp_upload_result_get_media_id (r), ==, "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp");
+  g_assert_cmpstr (gp_upload_result_get_request_id (r), ==, "RID");
+  gp_upload_result_unref (r);
+
+  r = gp_gateway_parse_response (gateway, profile, 200, h, body, 1700000000 + 400);
+  assert_failure (r, GP_STAGE_VERIFY, GP_RESULT_STALE_TIMESTAMP, FALSE);
+  gp_upload_result_unref (r);
+
+  r = gp_gateway_parse_response (gateway, profile, 200, none, body, 1700000100);
+  assert_failure (r, GP_STAGE_VERIFY, GP_RESULT_MISSING_SIGNATURE, FALSE);
+  gp_upload_result_unref (r);
+
+  soup_message_headers_replace (h, "Wechatpay-Serial", "PUB_KEY_ID_0000000000000099999999999999999999");
+  r = gp_gateway_parse_response (gateway, profile, 200, h, body, 1700000100);
+  assert_failure (r, GP_STAGE_VERIFY, GP_RESULT_UNKNOWN_SERIAL, FALSE);
+  gp_upload_result_unref (r);
+
+  unauthorized = g_bytes_new_static (sign_error, strlen (sign_error));
+  r = gp_gateway_parse_response (gateway, profile, 401, none, unauthorized, 1700000100);
+  assert_failure (r, GP_STAGE_GATEWAY, "SIGN_ERROR", FALSE);
+  gp_upload_result_unref (r);
+
+  r = gp_gateway_parse_response (gateway, profile, 429, none, empty, 1700000100);
+  assert_failure (r, GP_STAGE_GATEWAY, "HTTP_429", TRUE);
+  gp_upload_result_unref (r);
+}
+
+static void
 test_headers_from_soup (void)
 {
   g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
@@ -678,6 +788,8 @@ main (int   argc,
               fixture_set_up, test_response_errors, fixture_tear_down);
   g_test_add ("/gatepost/wechatpay-v3/response-signed-malformed", Fixture, NULL,
               fixture_set_up, test_response_signed_malformed, fixture_tear_down);
+  g_test_add ("/gatepost/wechatpay-v3/gateway-with-profile", Fixture, NULL,
+              fixture_set_up, test_gateway_with_profile, fixture_tear_down);
   g_test_add_func ("/gatepost/wechatpay-v3/headers-from-soup", test_headers_from_soup);
 
   return g_test_run ();
