@@ -448,6 +448,12 @@ gp_alipay_parse_response_bytes (guint            status,
   if (status != 200)
     return gp_gateway_result_for_http_status (status);
 
+  /* NUL is never valid JSON, and it would hide a duplicate node from the
+   * byte scan. */
+  if (len > 0 && memchr (body, '\0', len) != NULL)
+    return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE,
+                    "The Alipay response contains NUL bytes", NULL, FALSE);
+
   whole = parse_json (body, len, &error);
   if (whole == NULL)
     {

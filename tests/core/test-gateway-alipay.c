@@ -600,6 +600,19 @@ test_response_malformed (Fixture       *f,
   g_assert_cmpuint (gp_upload_result_get_http_status (r5), ==, 413);
   assert_failure (r6, GP_STAGE_GATEWAY, "HTTP_502", TRUE);
   assert_failure (r7, GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, FALSE);
+
+  /* A NUL that would hide a second node from the byte scan. */
+  {
+    g_autofree char *text = g_strdup_printf ("{\"%s\":%s,\"sign\":\"%s\"}", NODE_NAME, node, sig);
+    g_autoptr(GByteArray) hidden = g_byte_array_new ();
+    g_autoptr(GpUploadResult) r8 = NULL;
+
+    g_byte_array_append (hidden, (guint8 *) text, strlen (text));
+    g_byte_array_append (hidden, (guint8 *) "\0", 1);
+    g_byte_array_append (hidden, (guint8 *) text, strlen (text));
+    r8 = gp_alipay_parse_response_bytes (200, (char *) hidden->data, hidden->len, f->gateway_pub);
+    assert_failure (r8, GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, FALSE);
+  }
 }
 
 static void
