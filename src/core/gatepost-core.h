@@ -15,5 +15,7 @@
 #include "gp-gateway.h"
 #include "gp-http-request.h"
 #include "gp-upload-result.h"
+#include "gp-upload-journal.h"
+#include "gp-uploader.h"
 
 #undef GATEPOST_CORE_INSIDE
