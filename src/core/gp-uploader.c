@@ -505,11 +505,18 @@ attempt_failure (Attempt      *attempt,
     return network_failure (GP_UPLOAD_BAD_RESPONSE, TRUE, "%s sent a malformed response: %s",
                             attempt->host, error->message);
 
+  /* Under TLS 1.3 a server that refuses our client certificate does so
+   * after the client's side of the handshake is done: we only see the
+   * connection go away, so say that it may be the certificate. */
   if (attempt->connected)
     return network_failure (GP_UPLOAD_CONNECTION_DROPPED, TRUE,
                             "The connection to %s was dropped after %" G_GUINT64_FORMAT
-                            " of %" G_GUINT64_FORMAT " bytes: %s",
-                            attempt->host, attempt->sent, attempt->total, error->message);
+                            " of %" G_GUINT64_FORMAT " bytes: %s%s",
+                            attempt->host, attempt->sent, attempt->total, error->message,
+                            attempt->job->batch->session->client_certificate != NULL
+                            ? " (if this persists, the server may be refusing the TLS "
+                              "client certificate)"
+                            : "");
 
   return network_failure (GP_UPLOAD_CONNECTION_FAILED, TRUE, "Could not connect to %s: %s",
                           attempt->host, error->message);
@@ -1193,6 +1200,8 @@ attempt_start (FileJob *job)
                                                   g_object_ref (attempt->cancellable),
                                                   g_object_unref);
 
+  g_signal_emit (batch->self, signals[FILE_PROGRESS], 0, job->index, (guint64) 0, attempt->total);
+
   soup_session_send_async (batch->session->soup, attempt->msg, G_PRIORITY_DEFAULT,
                            attempt->cancellable, attempt_sent_cb, attempt);
 }
@@ -1326,7 +1335,7 @@ gp_uploader_class_init (GpUploaderClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   /* file-progress (guint index, guint64 sent, guint64 total): body bytes
-   * written in the current attempt (a retry starts again from 0). */
+   * written in the current attempt; each attempt opens with sent == 0. */
   signals[FILE_PROGRESS] =
     g_signal_new ("file-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT64, G_TYPE_UINT64);
