@@ -17,5 +17,8 @@
 #include "gp-upload-result.h"
 #include "gp-upload-journal.h"
 #include "gp-uploader.h"
+#include "gp-key.h"
+#include "gp-profile.h"
+#include "gp-profile-store.h"
 
 #undef GATEPOST_CORE_INSIDE

@@ -15,6 +15,7 @@
 #include "gp-error.h"
 #include "gp-file-check.h"
 #include "gp-http-request.h"
+#include "gp-profile.h"
 #include "gp-uploader-private.h"
 
 #define DEFAULT_JOBS               3
@@ -208,30 +209,31 @@ gp_uploader_parse_ca_pem (const char  *pem,
   return g_steal_pointer (&cas);
 }
 
-/* Until profiles carry their own trust and client certificate, every
- * profile shares the uploader's; the key only keeps connections apart. */
+/* Sessions are keyed by the profile's stable id, so a profile replaced by
+ * name keeps its slot; a changed CA or client certificate replaces the
+ * session (see session_is_current). */
 static char *
 profile_key (GpProfile *profile)
 {
-  return profile ? g_strdup_printf ("%p", (gpointer) profile) : g_strdup ("");
+  return g_strdup (profile ? gp_profile_get_id (profile) : "");
 }
 
 static const char *
 profile_ca_pem (GpProfile *profile)
 {
-  return NULL;
+  return profile ? gp_profile_get_ca_pem (profile) : NULL;
 }
 
 static GTlsCertificate *
 profile_client_certificate (GpProfile *profile)
 {
-  return NULL;
+  return profile ? gp_profile_get_client_certificate (profile) : NULL;
 }
 
 static const char *
 profile_name (GpProfile *profile)
 {
-  return NULL;
+  return profile ? gp_profile_get_name (profile) : NULL;
 }
 
 static SoupSession *
@@ -1549,7 +1551,7 @@ gp_uploader_upload_async (GpUploader          *self,
 
   g_return_if_fail (GP_IS_UPLOADER (self));
   g_return_if_fail (GP_IS_GATEWAY (gateway));
-  g_return_if_fail (profile == NULL || G_IS_OBJECT (profile));
+  g_return_if_fail (profile == NULL || GP_IS_PROFILE (profile));
   g_return_if_fail (reports != NULL);
   g_return_if_fail (journal == NULL || GP_IS_UPLOAD_JOURNAL (journal));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));

@@ -756,6 +756,7 @@ typedef struct
   gint          cancel_file;      /* -1, or the index cancelled past cancel_after */
   guint64       cancel_after;
   GPtrArray    *results;
+  GpProfile    *profile;          /* nullable: the profile uploads go out with */
 } Run;
 
 static void
@@ -850,7 +851,8 @@ run_upload (Run             *run,
             GpUploadJournal *journal,
             GCancellable    *cancellable)
 {
-  gp_uploader_upload_async (run->uploader, gateway, NULL, reports, journal, cancellable,
+  gp_uploader_upload_async (run->uploader, gateway, run->profile, reports, journal,
+                            cancellable,
                             upload_done_cb, run);
   while (run->results == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -1434,6 +1436,86 @@ test_tls_client_certificate (void)
   g_assert_cmpuint (server->requests->len, ==, 1);
 }
 
+/* A profile from JSON, its files relative to tests/data/tls. */
+static GpProfile *
+make_profile (const char *json)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "tls", NULL);
+  g_autoptr(GError) error = NULL;
+  GpProfile *profile;
+
+  profile = gp_profile_new_from_data (json, -1, dir, &error);
+  g_assert_no_error (error);
+
+  return profile;
+}
+
+static GpUploadResult *
+upload_one_with_profile (Server     *server,
+                         GpUploader *uploader,
+                         GpProfile  *profile)
+{
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GPtrArray) reports = make_files (1, 10 * KiB);
+  GpUploadResult *result;
+  Run run;
+
+  run_init (&run, uploader);
+  run.profile = profile;
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+  result = gp_upload_result_ref (result_at (&run, 0));
+  run_clear (&run);
+
+  return result;
+}
+
+static void
+test_profile_tls (void)
+{
+  g_autoptr(Server) server = server_new_full ("server", TRUE);
+  g_autoptr(GpUploader) uploader = gp_uploader_new ();
+  g_autoptr(GpProfile) v2 = NULL;
+  g_autoptr(GpProfile) alipay = NULL;
+  g_autoptr(GpProfile) no_ca = NULL;
+  g_autoptr(GpUploadResult) result = NULL;
+  ServerRequest *r;
+
+  /* Everything from the profile: its CA, its client certificate. */
+  v2 = make_profile ("{\"name\": \"Shop V2\", \"gateway\": \"wechatpay-v2\", "
+                     "\"mch_id\": \"1900000109\", \"api_key\": \"test-api-key\", "
+                     "\"ca_file\": \"ca.pem\", \"client_cert_file\": \"client.pem\", "
+                     "\"client_key_file\": \"client.key\"}");
+  result = upload_one_with_profile (server, uploader, v2);
+  g_assert_true (gp_upload_result_is_ok (result));
+  g_assert_cmpuint (server->requests->len, ==, 1);
+  r = g_ptr_array_index (server->requests, 0);
+  g_assert_nonnull (strstr (r->client_subject, "1900000109"));
+  g_clear_pointer (&result, gp_upload_result_unref);
+
+  /* A profile that trusts the CA but has no client certificate: the
+   * message names the profile and what to add to it. */
+  alipay = make_profile ("{\"name\": \"Shop A\", \"gateway\": \"alipay\", "
+                         "\"app_id\": \"2021000000000000\", "
+                         "\"private_key_file\": \"../keys/app.pkcs8.pem\", "
+                         "\"alipay_public_key_file\": \"../keys/alipay.pub.pem\", "
+                         "\"ca_file\": \"ca.pem\"}");
+  result = upload_one_with_profile (server, uploader, alipay);
+  assert_failure (result, GP_STAGE_NETWORK, GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REQUIRED);
+  g_assert_nonnull (strstr (gp_upload_result_get_message (result), "\"Shop A\""));
+  g_assert_nonnull (strstr (gp_upload_result_get_message (result), "client_cert"));
+  g_clear_pointer (&result, gp_upload_result_unref);
+
+  /* Trust comes from the profile: without its ca_file the same server is
+   * untrusted, even with a client certificate. */
+  no_ca = make_profile ("{\"name\": \"Shop V2b\", \"gateway\": \"wechatpay-v2\", "
+                        "\"mch_id\": \"1900000109\", \"api_key\": \"test-api-key\", "
+                        "\"client_cert_file\": \"client.pem\", "
+                        "\"client_key_file\": \"client.key\"}");
+  result = upload_one_with_profile (server, uploader, no_ca);
+  assert_failure (result, GP_STAGE_NETWORK, GP_UPLOAD_TLS_UNTRUSTED_CERTIFICATE);
+  g_assert_cmpuint (server->requests->len, ==, 1);
+}
+
 static void
 test_ca_pem_invalid (void)
 {
@@ -1677,6 +1759,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/uploader/tls/expired", test_tls_expired);
   g_test_add_func ("/gatepost/uploader/tls/client-certificate", test_tls_client_certificate);
   g_test_add_func ("/gatepost/uploader/tls/ca-pem-invalid", test_ca_pem_invalid);
+  g_test_add_func ("/gatepost/uploader/tls/profile", test_profile_tls);
   g_test_add_func ("/gatepost/uploader/journal", test_journal);
   g_test_add_func ("/gatepost/uploader/journal-retry", test_journal_retry);
   g_test_add_func ("/gatepost/uploader/journal-begin-fails", test_journal_begin_fails);
