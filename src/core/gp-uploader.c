@@ -12,9 +12,6 @@
 
 #include <libsoup/soup.h>
 
-#include "gp-error.h"
-#include "gp-file-check.h"
-#include "gp-http-request.h"
 #include "gp-profile.h"
 #include "gp-uploader-private.h"
 
@@ -24,7 +21,6 @@
 #define DEFAULT_IO_TIMEOUT_MS      60000
 #define DEFAULT_BACKOFF_BASE_MS    500
 #define DEFAULT_BACKOFF_CAP_MS     8000
-#define READ_CHUNK                 (64 * 1024)
 
 struct _GpUploader
 {
@@ -64,81 +60,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GpUploader, gp_uploader, G_TYPE_OBJECT)
-
-/* One per profile: trust and client certificates differ per profile, and
- * separate connection pools keep one profile's client-authenticated
- * connections away from another's requests. */
-typedef struct
-{
-  SoupSession     *soup;
-  GPtrArray       *cas;                 /* GTlsCertificate: profile CA + extra CAs */
-  GTlsCertificate *client_certificate;
-  char            *ca_pem;              /* the profile's, to notice a change */
-  char            *profile_name;
-} GpUploadSession;
-
-typedef struct _Batch Batch;
-typedef struct _FileJob FileJob;
-typedef struct _Attempt Attempt;
-
-struct _Batch
-{
-  GpUploader       *self;        /* borrowed: the task holds the reference */
-  GTask            *task;        /* owned until the batch returns */
-  GpGateway        *gateway;
-  GpProfile        *profile;
-  GpUploadJournal  *journal;
-  GpUploadSession  *session;
-  GPtrArray        *results;     /* GpUploadResult, one slot per input */
-  FileJob         **jobs;
-  guint             n_jobs;
-  guint             next;
-  guint             running;
-  guint             finished;
-  guint             pump_id;
-  GCancellable     *cancellable; /* the caller's */
-  gulong            cancel_id;
-};
-
-struct _FileJob
-{
-  Batch          *batch;
-  guint           index;
-  GpCheckReport  *report;
-  GCancellable   *cancellable;   /* this file only; cancelled with the batch too */
-  gboolean        started;
-  gint64          history_id;
-  gint64          started_us;
-  guint           attempts;
-  Attempt        *attempt;
-  GSource        *backoff;
-  GpUploadResult *final_result;  /* while the journal completes the row */
-};
-
-/* One HTTP exchange. Every way out goes through a libsoup or GIO callback,
- * so the attempt is freed only when libsoup is done with it. */
-struct _Attempt
-{
-  FileJob              *job;
-  GpHttpRequest        *request;
-  SoupMessage          *msg;
-  GInputStream         *response;
-  GByteArray           *body;
-  GCancellable         *cancellable;
-  gulong                job_cancel_id;
-  GSource              *watchdog;
-  gboolean              connected;
-  gboolean              timed_out;
-  guint64               sent;
-  guint64               total;
-  char                 *host;
-  guint16               port;
-  gboolean              tls_rejected;
-  GTlsCertificateFlags  tls_flags;
-  GTlsCertificate      *peer_certificate;
-};
-
-static void attempt_start (FileJob *job);
 
 /* Sessions ------------------------------------------------------------- */
 
@@ -318,216 +239,10 @@ gp_uploader_drop_sessions (GpUploader *self)
   g_hash_table_remove_all (self->sessions);
 }
 
-/* Results -------------------------------------------------------------- */
-
-static GpUploadResult *
-network_failure (const char *code,
-                 gboolean    retryable,
-                 const char *format,
-                 ...) G_GNUC_PRINTF (3, 4);
-
-static GpUploadResult *
-network_failure (const char *code,
-                 gboolean    retryable,
-                 const char *format,
-                 ...)
-{
-  g_autofree char *message = NULL;
-  GpUploadResult *result;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  result = gp_upload_result_new_failure (GP_STAGE_NETWORK, code, message);
-  gp_upload_result_set_retryable (result, retryable);
-
-  return result;
-}
-
-static GpUploadResult *
-cancelled_result (void)
-{
-  return network_failure (GP_UPLOAD_CANCELLED, FALSE, "The upload was cancelled");
-}
-
-/* The body stream failed: the file changed, vanished or cannot be read.
- * Never retried: the check that allowed the upload no longer holds. */
-static GpUploadResult *
-body_failure (const GError *error)
-{
-  if (g_error_matches (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED))
-    return gp_upload_result_new_failure (GP_STAGE_CHECK, GP_CHECK_FILE_CHANGED, error->message);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    return gp_upload_result_new_failure (GP_STAGE_CHECK, GP_CHECK_FILE_CHANGED, error->message);
-
-  return gp_upload_result_new_failure (GP_STAGE_CHECK, GP_CHECK_UNREADABLE, error->message);
-}
-
-static GpUploadResult *
-tls_rejection (Attempt *attempt)
-{
-  GTlsCertificateFlags flags = attempt->tls_flags;
-
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return network_failure (GP_UPLOAD_TLS_UNTRUSTED_CERTIFICATE, FALSE,
-                            "The certificate of %s is not issued by a trusted authority. "
-                            "If this gateway uses a private CA, add that CA to the profile "
-                            "(ca_file).", attempt->host);
-
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return network_failure (GP_UPLOAD_TLS_HOSTNAME_MISMATCH, FALSE,
-                            "The certificate presented by %s is issued for another host "
-                            "name; check the profile's base_url.", attempt->host);
-
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    {
-      g_autoptr(GDateTime) not_after = NULL;
-      g_autofree char *when = NULL;
-
-      if (attempt->peer_certificate != NULL)
-        not_after = g_tls_certificate_get_not_valid_after (attempt->peer_certificate);
-      if (not_after != NULL)
-        when = g_date_time_format_iso8601 (not_after);
-
-      return network_failure (GP_UPLOAD_TLS_CERTIFICATE_EXPIRED, FALSE,
-                              "The certificate of %s expired%s%s.", attempt->host,
-                              when ? " on " : "", when ? when : "");
-    }
-
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return network_failure (GP_UPLOAD_TLS_CERTIFICATE_NOT_YET_VALID, FALSE,
-                            "The certificate of %s is not valid yet; check this computer's "
-                            "clock.", attempt->host);
-
-  return network_failure (GP_UPLOAD_TLS_BAD_CERTIFICATE, FALSE,
-                          "The certificate of %s was refused (flags 0x%x).", attempt->host,
-                          (guint) flags);
-}
-
-static GpUploadResult *
-client_certificate_required (Attempt *attempt)
-{
-  GpUploadSession *session = attempt->job->batch->session;
-
-  if (session->profile_name != NULL)
-    return network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REQUIRED, FALSE,
-                            "%s requires a TLS client certificate and profile \"%s\" has none. "
-                            "Add the merchant API certificate (client_cert and client_key, "
-                            "or client_p12) to the profile.",
-                            attempt->host, session->profile_name);
-
-  return network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REQUIRED, FALSE,
-                          "%s requires a TLS client certificate and none is configured. "
-                          "Add the merchant API certificate (client_cert and client_key, "
-                          "or client_p12) to the profile.", attempt->host);
-}
-
-static GpUploadResult *
-tls_failure (Attempt      *attempt,
-             const GError *error)
-{
-  GpUploadSession *session = attempt->job->batch->session;
-
-  if (attempt->tls_rejected)
-    return tls_rejection (attempt);
-
-  switch ((GTlsError) error->code)
-    {
-    case G_TLS_ERROR_CERTIFICATE_REQUIRED:
-      return client_certificate_required (attempt);
-
-    case G_TLS_ERROR_EOF:
-      /* The peer closed without close_notify: a dropped connection. */
-      return NULL;
-
-    case G_TLS_ERROR_BAD_CERTIFICATE:
-    case G_TLS_ERROR_HANDSHAKE:
-    case G_TLS_ERROR_MISC:
-      /* The server refuses the certificate we sent with an alert. */
-      if (session->client_certificate != NULL && !attempt->connected)
-        return network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REJECTED, FALSE,
-                                "%s refused the TLS client certificate of %s%s%s: %s",
-                                attempt->host,
-                                session->profile_name ? "profile \"" : "this upload",
-                                session->profile_name ? session->profile_name : "",
-                                session->profile_name ? "\"" : "", error->message);
-      return network_failure (GP_UPLOAD_TLS_HANDSHAKE_FAILED, FALSE,
-                              "The TLS handshake with %s failed: %s", attempt->host,
-                              error->message);
-
-    case G_TLS_ERROR_UNAVAILABLE:
-    case G_TLS_ERROR_NOT_TLS:
-    case G_TLS_ERROR_INAPPROPRIATE_FALLBACK:
-    case G_TLS_ERROR_BAD_CERTIFICATE_PASSWORD:
-    default:
-      return network_failure (GP_UPLOAD_TLS_HANDSHAKE_FAILED, FALSE,
-                              "The TLS handshake with %s failed: %s", attempt->host,
-                              error->message);
-    }
-}
-
-/* Connection failures, drops and timeouts are worth another attempt
- * (PROTOCOLS.md section 5.4); trust failures are not. */
-static GpUploadResult *
-attempt_failure (Attempt      *attempt,
-                 const GError *error)
-{
-  FileJob *job = attempt->job;
-  GpUploadResult *result = NULL;
-
-  if (g_cancellable_is_cancelled (job->cancellable))
-    return cancelled_result ();
-
-  if (attempt->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      GpUploader *self = job->batch->self;
-
-      if (attempt->connected)
-        return network_failure (GP_UPLOAD_TIMEOUT, TRUE,
-                                "%s stopped responding (nothing for %u ms)", attempt->host,
-                                self->io_timeout_ms);
-      return network_failure (GP_UPLOAD_TIMEOUT, TRUE,
-                              "Could not connect to %s within %u ms", attempt->host,
-                              self->connect_timeout_ms);
-    }
-
-  if (error->domain == GP_CHECK_ERROR)
-    return body_failure (error);
-
-  if (error->domain == G_TLS_ERROR)
-    result = tls_failure (attempt, error);
-  if (result != NULL)
-    return result;
-
-  if (error->domain == SOUP_SESSION_ERROR &&
-      (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING))
-    return network_failure (GP_UPLOAD_BAD_RESPONSE, TRUE, "%s sent a malformed response: %s",
-                            attempt->host, error->message);
-
-  /* Under TLS 1.3 a server that refuses our client certificate does so
-   * after the client's side of the handshake is done: we only see the
-   * connection go away, so say that it may be the certificate. */
-  if (attempt->connected)
-    return network_failure (GP_UPLOAD_CONNECTION_DROPPED, TRUE,
-                            "The connection to %s was dropped after %" G_GUINT64_FORMAT
-                            " of %" G_GUINT64_FORMAT " bytes: %s%s",
-                            attempt->host, attempt->sent, attempt->total, error->message,
-                            attempt->job->batch->session->client_certificate != NULL
-                            ? " (if this persists, the server may be refusing the TLS "
-                              "client certificate)"
-                            : "");
-
-  return network_failure (GP_UPLOAD_CONNECTION_FAILED, TRUE, "Could not connect to %s: %s",
-                          attempt->host, error->message);
-}
-
 /* Batches -------------------------------------------------------------- */
 
 static void
-file_job_free (FileJob *job)
+file_job_free (GpUploadJob *job)
 {
   g_assert (job->attempt == NULL);
   g_assert (job->backoff == NULL);
@@ -538,7 +253,7 @@ file_job_free (FileJob *job)
 }
 
 static void
-batch_free (Batch *batch)
+batch_free (GpUploadBatch *batch)
 {
   g_assert (batch->task == NULL);
 
@@ -556,11 +271,12 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
-/* May run in whichever thread cancelled: touches only the per-file
- * cancellables, which are created up front and live as long as the batch. */
+/* Touches only the per-file cancellables, created up front and alive as
+ * long as the batch. Cancel from the thread that runs the batch's main
+ * context: libsoup reacts to the cancellation in the cancelling thread. */
 static void
-batch_cancelled_cb (GCancellable *cancellable,
-                    Batch        *batch)
+batch_cancelled_cb (GCancellable  *cancellable,
+                    GpUploadBatch *batch)
 {
   for (guint i = 0; i < batch->n_jobs; i++)
     g_cancellable_cancel (batch->jobs[i]->cancellable);
@@ -569,17 +285,17 @@ batch_cancelled_cb (GCancellable *cancellable,
 static gboolean batch_pump_cb (gpointer data);
 
 static void
-batch_queue_pump (Batch *batch)
+batch_queue_pump (GpUploadBatch *batch)
 {
   if (batch->pump_id == 0)
     batch->pump_id = g_idle_add (batch_pump_cb, batch);
 }
 
 static void
-file_job_record (FileJob        *job,
+file_job_record (GpUploadJob    *job,
                  GpUploadResult *result)
 {
-  Batch *batch = job->batch;
+  GpUploadBatch *batch = job->batch;
 
   g_assert (g_ptr_array_index (batch->results, job->index) == NULL);
 
@@ -597,7 +313,7 @@ journal_completed_cb (GObject      *object,
                       GAsyncResult *res,
                       gpointer      user_data)
 {
-  FileJob *job = user_data;
+  GpUploadJob *job = user_data;
   g_autoptr(GpUploadResult) result = g_steal_pointer (&job->final_result);
   g_autoptr(GError) error = NULL;
 
@@ -611,10 +327,10 @@ journal_completed_cb (GObject      *object,
 }
 
 static void
-file_job_finish (FileJob        *job,
+file_job_finish (GpUploadJob    *job,
                  GpUploadResult *result)
 {
-  Batch *batch = job->batch;
+  GpUploadBatch *batch = job->batch;
 
   g_assert (job->attempt == NULL);
   g_assert (job->final_result == NULL);
@@ -637,7 +353,7 @@ file_job_finish (FileJob        *job,
 }
 
 static void
-batch_return (Batch *batch)
+batch_return (GpUploadBatch *batch)
 {
   g_autoptr(GTask) task = g_steal_pointer (&batch->task);
   GpUploader *self = g_task_get_source_object (task);
@@ -647,23 +363,23 @@ batch_return (Batch *batch)
                          (GDestroyNotify) g_ptr_array_unref);
 }
 
-static void file_job_start (FileJob *job);
+static void file_job_start (GpUploadJob *job);
 
 static gboolean
 batch_pump_cb (gpointer data)
 {
-  Batch *batch = data;
+  GpUploadBatch *batch = data;
 
   batch->pump_id = 0;
 
   while (batch->next < batch->n_jobs && batch->running < batch->self->jobs)
     {
-      FileJob *job = batch->jobs[batch->next++];
+      GpUploadJob *job = batch->jobs[batch->next++];
 
       /* A file cancelled before its turn is never started nor recorded. */
       if (g_cancellable_is_cancelled (job->cancellable))
         {
-          g_autoptr(GpUploadResult) result = cancelled_result ();
+          g_autoptr(GpUploadResult) result = gp_upload_cancelled_result ();
 
           gp_upload_result_set_attempts (result, 0);
           file_job_record (job, result);
@@ -687,7 +403,7 @@ journal_begun_cb (GObject      *object,
                   GAsyncResult *res,
                   gpointer      user_data)
 {
-  FileJob *job = user_data;
+  GpUploadJob *job = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GpUploadResult) result = NULL;
   gint64 id;
@@ -696,24 +412,24 @@ journal_begun_cb (GObject      *object,
   if (id > 0)
     {
       job->history_id = id;
-      attempt_start (job);
+      gp_upload_attempt_start (job);
       return;
     }
 
   if (g_cancellable_is_cancelled (job->cancellable))
-    result = cancelled_result ();
+    result = gp_upload_cancelled_result ();
   else
-    result = network_failure (GP_UPLOAD_HISTORY_UNAVAILABLE, FALSE,
-                              "The upload was not sent because it could not be recorded in "
-                              "the history first: %s",
-                              error ? error->message : "no row id");
+    result = gp_upload_network_failure (GP_UPLOAD_HISTORY_UNAVAILABLE, FALSE,
+                                        "The upload was not sent because it could not be "
+                                        "recorded in the history first: %s",
+                                        error ? error->message : "no row id");
   file_job_finish (job, result);
 }
 
 static void
-file_job_start (FileJob *job)
+file_job_start (GpUploadJob *job)
 {
-  Batch *batch = job->batch;
+  GpUploadBatch *batch = job->batch;
 
   job->started = TRUE;
   job->started_us = g_get_monotonic_time ();
@@ -723,25 +439,25 @@ file_job_start (FileJob *job)
     gp_upload_journal_begin_async (batch->journal, batch->profile, job->report,
                                    job->cancellable, journal_begun_cb, job);
   else
-    attempt_start (job);
+    gp_upload_attempt_start (job);
 }
 
 static gboolean
 backoff_done_cb (gpointer data)
 {
-  FileJob *job = data;
+  GpUploadJob *job = data;
 
   g_clear_pointer (&job->backoff, g_source_unref);
 
   if (g_cancellable_is_cancelled (job->cancellable))
     {
-      g_autoptr(GpUploadResult) result = cancelled_result ();
+      g_autoptr(GpUploadResult) result = gp_upload_cancelled_result ();
 
       file_job_finish (job, result);
     }
   else
     {
-      attempt_start (job);
+      gp_upload_attempt_start (job);
     }
 
   return G_SOURCE_REMOVE;
@@ -764,7 +480,7 @@ backoff_delay_ms (GpUploader *self,
 }
 
 static void
-file_job_retry_later (FileJob *job)
+file_job_retry_later (GpUploadJob *job)
 {
   GSource *cancelled;
 
@@ -780,40 +496,13 @@ file_job_retry_later (FileJob *job)
   g_source_attach (job->backoff, g_main_context_get_thread_default ());
 }
 
-/* Attempts ------------------------------------------------------------- */
-
-static void
-attempt_free (Attempt *attempt)
+/* Another attempt, or the file's outcome (PROTOCOLS.md 5.4: only what the
+ * result calls retryable, at most GP_UPLOADER_MAX_ATTEMPTS in all). */
+void
+gp_upload_job_attempt_done (GpUploadJob    *job,
+                            GpUploadResult *result)
 {
-  if (attempt->msg != NULL)
-    g_signal_handlers_disconnect_by_data (attempt->msg, attempt);
-  if (attempt->watchdog != NULL)
-    {
-      g_source_destroy (attempt->watchdog);
-      g_source_unref (attempt->watchdog);
-    }
-  g_cancellable_disconnect (attempt->job->cancellable, attempt->job_cancel_id);
-  g_clear_object (&attempt->cancellable);
-  g_clear_object (&attempt->response);
-  g_clear_object (&attempt->msg);
-  g_clear_pointer (&attempt->request, gp_http_request_unref);
-  g_clear_pointer (&attempt->body, g_byte_array_unref);
-  g_clear_object (&attempt->peer_certificate);
-  g_free (attempt->host);
-  g_free (attempt);
-}
-
-/* Ends the attempt with @result: retry it, or make it the file's outcome. */
-static void
-attempt_end (Attempt        *attempt,
-             GpUploadResult *result)
-{
-  FileJob *job = attempt->job;
-
-  g_assert (job->attempt == attempt);
-
-  job->attempt = NULL;
-  attempt_free (attempt);
+  g_assert (job->attempt == NULL);
 
   if (!gp_upload_result_is_ok (result) &&
       gp_upload_result_get_retryable (result) &&
@@ -829,383 +518,13 @@ attempt_end (Attempt        *attempt,
   file_job_finish (job, result);
 }
 
-static void
-attempt_fail (Attempt      *attempt,
-              const GError *error)
+void
+gp_uploader_emit_file_progress (GpUploader *self,
+                                guint       index,
+                                guint64     sent,
+                                guint64     total)
 {
-  g_autoptr(GpUploadResult) result = attempt_failure (attempt, error);
-
-  attempt_end (attempt, result);
-}
-
-/* The watchdog: a source whose ready time moves forward with every sign
- * of progress. Before the connection is up it allows connect-timeout-ms,
- * after that io-timeout-ms between two events. */
-static gboolean
-watchdog_dispatch (GSource     *source,
-                   GSourceFunc  callback,
-                   gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs watchdog_funcs = { NULL, NULL, watchdog_dispatch, NULL, NULL, NULL };
-
-static void
-attempt_touch (Attempt *attempt)
-{
-  GpUploader *self = attempt->job->batch->self;
-  guint timeout_ms = attempt->connected ? self->io_timeout_ms : self->connect_timeout_ms;
-
-  if (attempt->watchdog != NULL && !attempt->timed_out)
-    g_source_set_ready_time (attempt->watchdog,
-                             g_get_monotonic_time () + (gint64) timeout_ms * 1000);
-}
-
-static gboolean
-watchdog_fired_cb (gpointer data)
-{
-  Attempt *attempt = data;
-
-  attempt->timed_out = TRUE;
-  g_source_set_ready_time (attempt->watchdog, -1);
-  g_cancellable_cancel (attempt->cancellable);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-attempt_network_event_cb (SoupMessage        *msg,
-                          GSocketClientEvent  event,
-                          GIOStream          *connection,
-                          Attempt            *attempt)
-{
-  if (event == G_SOCKET_CLIENT_COMPLETE)
-    attempt->connected = TRUE;
-  attempt_touch (attempt);
-}
-
-static void
-attempt_wrote_headers_cb (SoupMessage *msg,
-                          Attempt     *attempt)
-{
-  attempt->connected = TRUE;
-  attempt_touch (attempt);
-}
-
-static void
-attempt_wrote_body_data_cb (SoupMessage *msg,
-                            guint        chunk_size,
-                            Attempt     *attempt)
-{
-  FileJob *job = attempt->job;
-
-  attempt->sent += chunk_size;
-  attempt_touch (attempt);
-  g_signal_emit (job->batch->self, signals[FILE_PROGRESS], 0, job->index,
-                 attempt->sent, attempt->total);
-}
-
-/* Trust: the session keeps the system's trust store (and so libsoup's
- * own hostname and validity checks); this runs only when that store
- * rejects the server. We then verify the server's chain explicitly against
- * each CA of the profile, hostname included, and accept only a clean
- * result. This needs no file on disk (GTlsFileDatabase wants an absolute
- * path, and a combined system + profile database would mean writing the
- * system bundle out too), and it can never degrade to "accept all". */
-static gboolean
-attempt_accept_certificate_cb (SoupMessage          *msg,
-                               GTlsCertificate      *peer,
-                               GTlsCertificateFlags  errors,
-                               Attempt              *attempt)
-{
-  GpUploadSession *session = attempt->job->batch->session;
-  g_autoptr(GSocketConnectable) identity = g_network_address_new (attempt->host, attempt->port);
-
-  g_set_object (&attempt->peer_certificate, peer);
-  attempt->tls_rejected = TRUE;
-  attempt->tls_flags = errors;
-
-  for (guint i = 0; i < session->cas->len; i++)
-    {
-      GTlsCertificateFlags flags;
-
-      flags = g_tls_certificate_verify (peer, identity, g_ptr_array_index (session->cas, i));
-      if (flags == 0)
-        {
-          attempt->tls_rejected = FALSE;
-          return TRUE;
-        }
-      /* Chained to this CA but wrong otherwise: that is the real reason. */
-      if ((flags & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
-        attempt->tls_flags = flags;
-    }
-
-  g_debug ("Refusing the certificate of %s (flags 0x%x)", attempt->host,
-           (guint) attempt->tls_flags);
-
-  return FALSE;
-}
-
-static void
-attempt_parse (Attempt *attempt)
-{
-  FileJob *job = attempt->job;
-  Batch *batch = job->batch;
-  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&attempt->body));
-  g_autoptr(GpUploadResult) result = NULL;
-  guint status = soup_message_get_status (attempt->msg);
-
-  result = gp_gateway_parse_response (batch->gateway, batch->profile, status,
-                                      soup_message_get_response_headers (attempt->msg),
-                                      body, g_get_real_time () / G_USEC_PER_SEC);
-  if (gp_upload_result_get_http_status (result) == 0)
-    gp_upload_result_set_http_status (result, status);
-
-  attempt_end (attempt, result);
-}
-
-static void
-attempt_too_large (Attempt *attempt)
-{
-  g_autoptr(GpUploadResult) result = NULL;
-
-  result = network_failure (GP_UPLOAD_RESPONSE_TOO_LARGE, FALSE,
-                            "The response from %s is larger than %u bytes; it was not read",
-                            attempt->host, (guint) GP_UPLOADER_RESPONSE_CAP);
-  gp_upload_result_set_http_status (result, soup_message_get_status (attempt->msg));
-  attempt_end (attempt, result);
-}
-
-static void attempt_read_next (Attempt *attempt);
-
-static void
-attempt_read_cb (GObject      *object,
-                 GAsyncResult *res,
-                 gpointer      user_data)
-{
-  Attempt *attempt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = NULL;
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), res, &error);
-  if (chunk == NULL)
-    {
-      attempt_fail (attempt, error);
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      attempt_parse (attempt);
-      return;
-    }
-
-  if (attempt->body->len + g_bytes_get_size (chunk) > GP_UPLOADER_RESPONSE_CAP)
-    {
-      attempt_too_large (attempt);
-      return;
-    }
-
-  g_byte_array_append (attempt->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  attempt_touch (attempt);
-  attempt_read_next (attempt);
-}
-
-static void
-attempt_read_next (Attempt *attempt)
-{
-  g_input_stream_read_bytes_async (attempt->response, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   attempt->cancellable, attempt_read_cb, attempt);
-}
-
-static void
-attempt_sent_cb (GObject      *object,
-                 GAsyncResult *res,
-                 gpointer      user_data)
-{
-  Attempt *attempt = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
-
-  attempt->response = soup_session_send_finish (SOUP_SESSION (object), res, &error);
-  if (attempt->response == NULL)
-    {
-      attempt_fail (attempt, error);
-      return;
-    }
-
-  attempt->connected = TRUE;
-  attempt_touch (attempt);
-
-  headers = soup_message_get_response_headers (attempt->msg);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > GP_UPLOADER_RESPONSE_CAP)
-    {
-      attempt_too_large (attempt);
-      return;
-    }
-
-  attempt->body = g_byte_array_new ();
-  attempt_read_next (attempt);
-}
-
-static void
-attempt_job_cancelled_cb (GCancellable *job_cancellable,
-                          GCancellable *attempt_cancellable)
-{
-  g_cancellable_cancel (attempt_cancellable);
-}
-
-/* Headers that describe the framing are libsoup's to write: the body
- * length comes from the request itself, and Expect: 100-continue would
- * cost a round trip for nothing. */
-static gboolean
-header_is_framing (const char *name)
-{
-  static const char * const framing[] = {
-    "Content-Length", "Transfer-Encoding", "Expect", "Host", "Connection",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (framing); i++)
-    if (g_ascii_strcasecmp (name, framing[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-static SoupMessage *
-message_for_request (GpHttpRequest  *request,
-                     GInputStream   *body,
-                     GError        **error)
-{
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GUri) uri = NULL;
-  SoupMessageHeaders *headers;
-
-  uri = g_uri_parse (gp_http_request_get_url (request), SOUP_HTTP_URI_FLAGS, error);
-  if (uri == NULL)
-    return NULL;
-
-  msg = soup_message_new_from_uri (gp_http_request_get_method (request), uri);
-  headers = soup_message_get_request_headers (msg);
-  for (guint i = 0; i < gp_http_request_get_n_headers (request); i++)
-    {
-      const char *name, *value;
-
-      gp_http_request_get_header (request, i, &name, &value);
-      if (!header_is_framing (name))
-        soup_message_headers_append (headers, name, value);
-    }
-
-  /* A known length makes libsoup send Content-Length, never chunks. */
-  soup_message_set_request_body (msg, gp_http_request_get_content_type (request), body,
-                                 (gssize) gp_http_request_get_content_length (request));
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-
-  return g_steal_pointer (&msg);
-}
-
-static gboolean
-attempt_prepare (Attempt  *attempt,
-                 GError  **error)
-{
-  FileJob *job = attempt->job;
-  Batch *batch = job->batch;
-  g_autoptr(GInputStream) body = NULL;
-  GUri *uri;
-
-  attempt->request = gp_gateway_build_request (batch->gateway, batch->profile, job->report,
-                                               NULL, error);
-  if (attempt->request == NULL)
-    return FALSE;
-
-  body = gp_http_request_open_body (attempt->request, job->cancellable, error);
-  if (body == NULL)
-    return FALSE;
-
-  attempt->msg = message_for_request (attempt->request, body, error);
-  if (attempt->msg == NULL)
-    return FALSE;
-
-  uri = soup_message_get_uri (attempt->msg);
-  attempt->host = g_strdup (g_uri_get_host (uri));
-  attempt->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443;
-  attempt->total = gp_http_request_get_content_length (attempt->request);
-
-  return TRUE;
-}
-
-static GpUploadResult *
-preparation_failure (const GError *error)
-{
-  if (error->domain == GP_CHECK_ERROR || error->domain == G_IO_ERROR)
-    return body_failure (error);
-
-  return network_failure (GP_UPLOAD_REQUEST_NOT_BUILT, FALSE,
-                          "The request could not be built: %s", error->message);
-}
-
-static void
-attempt_start (FileJob *job)
-{
-  Batch *batch = job->batch;
-  Attempt *attempt;
-  g_autoptr(GError) error = NULL;
-
-  g_assert (job->attempt == NULL);
-
-  if (g_cancellable_is_cancelled (job->cancellable))
-    {
-      g_autoptr(GpUploadResult) result = cancelled_result ();
-
-      file_job_finish (job, result);
-      return;
-    }
-
-  /* Every attempt is built afresh: new timestamp, nonce and signature. */
-  job->attempts++;
-  attempt = g_new0 (Attempt, 1);
-  attempt->job = job;
-  attempt->cancellable = g_cancellable_new ();
-  job->attempt = attempt;
-
-  if (!attempt_prepare (attempt, &error))
-    {
-      g_autoptr(GpUploadResult) result = preparation_failure (error);
-
-      job->attempt = NULL;
-      attempt_free (attempt);
-      file_job_finish (job, result);
-      return;
-    }
-
-  if (batch->session->client_certificate != NULL)
-    soup_message_set_tls_client_certificate (attempt->msg, batch->session->client_certificate);
-
-  g_signal_connect (attempt->msg, "network-event",
-                    G_CALLBACK (attempt_network_event_cb), attempt);
-  g_signal_connect (attempt->msg, "wrote-headers",
-                    G_CALLBACK (attempt_wrote_headers_cb), attempt);
-  g_signal_connect (attempt->msg, "wrote-body-data",
-                    G_CALLBACK (attempt_wrote_body_data_cb), attempt);
-  g_signal_connect (attempt->msg, "accept-certificate",
-                    G_CALLBACK (attempt_accept_certificate_cb), attempt);
-
-  attempt->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
-  g_source_set_callback (attempt->watchdog, watchdog_fired_cb, attempt, NULL);
-  g_source_attach (attempt->watchdog, g_main_context_get_thread_default ());
-  attempt_touch (attempt);
-
-  attempt->job_cancel_id = g_cancellable_connect (job->cancellable,
-                                                  G_CALLBACK (attempt_job_cancelled_cb),
-                                                  g_object_ref (attempt->cancellable),
-                                                  g_object_unref);
-
-  g_signal_emit (batch->self, signals[FILE_PROGRESS], 0, job->index, (guint64) 0, attempt->total);
-
-  soup_session_send_async (batch->session->soup, attempt->msg, G_PRIORITY_DEFAULT,
-                           attempt->cancellable, attempt_sent_cb, attempt);
+  g_signal_emit (self, signals[FILE_PROGRESS], 0, index, sent, total);
 }
 
 /* GObject -------------------------------------------------------------- */
@@ -1533,7 +852,8 @@ gp_uploader_set_client_certificate (GpUploader      *self,
  *
  * Uploads every file, at most #GpUploader:jobs at a time. Each file gets a
  * result, cancelled ones included (stage network, code CANCELLED), so the
- * batch completes with results even when @cancellable fires.
+ * batch completes with results even when @cancellable fires. Cancel it
+ * from the thread of the current thread-default main context.
  */
 void
 gp_uploader_upload_async (GpUploader          *self,
@@ -1547,7 +867,7 @@ gp_uploader_upload_async (GpUploader          *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  Batch *batch;
+  GpUploadBatch *batch;
 
   g_return_if_fail (GP_IS_UPLOADER (self));
   g_return_if_fail (GP_IS_GATEWAY (gateway));
@@ -1564,19 +884,19 @@ gp_uploader_upload_async (GpUploader          *self,
   /* Cancelled files are results, not an error of the whole call. */
   g_task_set_check_cancellable (task, FALSE);
 
-  batch = g_new0 (Batch, 1);
+  batch = g_new0 (GpUploadBatch, 1);
   batch->self = self;
   batch->gateway = g_object_ref (gateway);
   batch->profile = profile ? g_object_ref (profile) : NULL;
   batch->journal = journal ? g_object_ref (journal) : NULL;
   batch->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   batch->n_jobs = reports->len;
-  batch->jobs = g_new0 (FileJob *, reports->len);
+  batch->jobs = g_new0 (GpUploadJob *, reports->len);
   batch->results = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_upload_result_unref);
   g_ptr_array_set_size (batch->results, reports->len);
   for (guint i = 0; i < reports->len; i++)
     {
-      FileJob *job = g_new0 (FileJob, 1);
+      GpUploadJob *job = g_new0 (GpUploadJob, 1);
 
       job->batch = batch;
       job->index = i;
@@ -1636,7 +956,7 @@ gp_uploader_cancel_file (GpUploader *self,
 
   for (GList *l = self->batches; l != NULL; l = l->next)
     {
-      Batch *batch = l->data;
+      GpUploadBatch *batch = l->data;
 
       if (index < batch->n_jobs)
         g_cancellable_cancel (batch->jobs[index]->cancellable);
