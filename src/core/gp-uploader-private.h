@@ -44,7 +44,8 @@ struct _GpUploadBatch
   guint             next;
   guint             running;
   guint             finished;
-  guint             pump_id;
+  GSource          *pump;
+  GMainContext     *context;     /* where the batch runs */
   GCancellable     *cancellable; /* the caller's */
   gulong            cancel_id;
 };

@@ -258,7 +258,10 @@ batch_free (GpUploadBatch *batch)
   g_assert (batch->task == NULL);
 
   g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
-  g_clear_handle_id (&batch->pump_id, g_source_remove);
+  if (batch->pump != NULL)
+    g_source_destroy (batch->pump);
+  g_clear_pointer (&batch->pump, g_source_unref);
+  g_clear_pointer (&batch->context, g_main_context_unref);
   for (guint i = 0; i < batch->n_jobs; i++)
     file_job_free (batch->jobs[i]);
   g_free (batch->jobs);
@@ -284,11 +287,17 @@ batch_cancelled_cb (GCancellable  *cancellable,
 
 static gboolean batch_pump_cb (gpointer data);
 
+/* The pump starts files and completes the batch, always from an idle of
+ * the batch's own main context, never nested in a file's completion. */
 static void
 batch_queue_pump (GpUploadBatch *batch)
 {
-  if (batch->pump_id == 0)
-    batch->pump_id = g_idle_add (batch_pump_cb, batch);
+  if (batch->pump != NULL)
+    return;
+
+  batch->pump = g_idle_source_new ();
+  g_source_set_callback (batch->pump, batch_pump_cb, batch, NULL);
+  g_source_attach (batch->pump, batch->context);
 }
 
 static void
@@ -370,7 +379,7 @@ batch_pump_cb (gpointer data)
 {
   GpUploadBatch *batch = data;
 
-  batch->pump_id = 0;
+  g_clear_pointer (&batch->pump, g_source_unref);
 
   while (batch->next < batch->n_jobs && batch->running < batch->self->jobs)
     {
@@ -890,6 +899,7 @@ gp_uploader_upload_async (GpUploader          *self,
   batch->profile = profile ? g_object_ref (profile) : NULL;
   batch->journal = journal ? g_object_ref (journal) : NULL;
   batch->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  batch->context = g_main_context_ref_thread_default ();
   batch->n_jobs = reports->len;
   batch->jobs = g_new0 (GpUploadJob *, reports->len);
   batch->results = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_upload_result_unref);
