@@ -15,8 +15,21 @@
 
 #include "gp-cli-private.h"
 
-/* A keyring that waits on a prompt nobody answers must not hang the CLI. */
+/* A keyring that waits on a prompt nobody answers must not hang the CLI.
+ * GATEPOST_KEYRING_TIMEOUT (seconds) changes the limit. */
 #define KEYRING_TIMEOUT_SECONDS 30
+
+static guint
+keyring_timeout (void)
+{
+  const char *value = g_getenv ("GATEPOST_KEYRING_TIMEOUT");
+  guint64 seconds;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+
+  return KEYRING_TIMEOUT_SECONDS;
+}
 
 typedef struct
 {
@@ -71,7 +84,7 @@ keyring_timeout_cb (gpointer user_data)
 static void
 wait_run (Wait *wait)
 {
-  guint timeout = g_timeout_add_seconds (KEYRING_TIMEOUT_SECONDS, keyring_timeout_cb, wait);
+  guint timeout = g_timeout_add_seconds (keyring_timeout (), keyring_timeout_cb, wait);
 
   while (wait->result == NULL)
     g_main_loop_run (wait->loop);
@@ -90,7 +103,7 @@ wait_fix_error (Wait    *wait,
       g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_UNAVAILABLE,
                    "The keyring did not answer within %u seconds (is it waiting for a password?): "
                    "unlock it (for example by logging in to the desktop) and try again",
-                   KEYRING_TIMEOUT_SECONDS);
+                   keyring_timeout ());
     }
 }
 

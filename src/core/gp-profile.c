@@ -8,6 +8,7 @@
 
 #include "gp-profile.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <gnutls/x509.h>
@@ -743,11 +744,11 @@ normalize_hex_serial (const char  *field,
                       GError     **error)
 {
   g_autofree char *normal = gp_normalize_serial (*serial);
+  gboolean hex = normal != NULL;
 
-  for (const char *p = normal; p != NULL && *p != '\0'; p++)
-    if (!g_ascii_isxdigit (*p))
-      g_clear_pointer (&normal, g_free);
-  if (normal == NULL)
+  for (const char *p = normal; hex && *p != '\0'; p++)
+    hex = g_ascii_isxdigit (*p);
+  if (!hex)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
                    "field “%s”: expected a certificate serial number in hexadecimal", field);
@@ -1043,6 +1044,24 @@ gp_profile_new_from_json (JsonObject  *object,
   return profile_parse (object, base_dir, FALSE, error);
 }
 
+/* json-glib's messages quote the text at the fault ("unexpected identifier
+ * `MIIE…'"), which can be key material: keep the position only. */
+static void
+set_json_error (GError     **error,
+                const char  *what,
+                GError      *parse_error)
+{
+  guint line = 0;
+  guint column = 0;
+
+  if (sscanf (parse_error->message, "%*[^:]:%u:%u:", &line, &column) == 2)
+    g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
+                 "%s is not valid JSON (line %u, character %u)", what, line, column);
+  else
+    g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
+                 "%s is not valid JSON", what);
+}
+
 /**
  * gp_profile_new_from_data:
  * @data: the text of a profile file
@@ -1066,8 +1085,7 @@ gp_profile_new_from_data (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "the profile is not valid JSON: %s", local_error->message);
+      set_json_error (error, "the profile", local_error);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -1241,8 +1259,7 @@ gp_profile_new_from_canonical (GBytes  *json,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "the stored profile is not valid JSON: %s", local_error->message);
+      set_json_error (error, "the stored profile", local_error);
       return NULL;
     }
   root = json_parser_get_root (parser);

@@ -333,12 +333,35 @@ import_all_gateways (void)
       import_ok (inlined, "Replaced profile “Shop A” (alipay); its id is kept\n");
     }
 
+  /* v3 and Global with the merchant key in every format too. */
+  for (guint i = 0; i < G_N_ELEMENTS (alipay_privates); i++)
+    {
+      g_autofree char *priv_text = slurp (alipay_privates[i] + strlen ("keys/"));
+      const char *v3_files[] = {
+        "name", "Shop C", "gateway", "wechatpay-v3", "mch_id", "1900000109",
+        "serial_no", "5157F09EFDF526AE", "private_key_file", alipay_privates[i],
+        "platform_certificate_file", "keys/platform.pem", NULL
+      };
+      const char *global_inline[] = {
+        "name", "Shop D", "gateway", "wechatpay-global", "mch_id", "1900000109",
+        "serial_no", "5157F09EFDF526AE", "private_key", priv_text,
+        "platform_public_key_file", "keys/platform.pub.pem", "platform_serial", "PUB_KEY_ID_1",
+        NULL
+      };
+
+      import_ok (v3_files, i == 0 ? "Imported profile “Shop C” (wechatpay-v3)\n"
+                                  : "Replaced profile “Shop C” (wechatpay-v3); its id is kept\n");
+      import_ok (global_inline,
+                 i == 0 ? "Imported profile “Shop D” (wechatpay-global)\n"
+                        : "Replaced profile “Shop D” (wechatpay-global); its id is kept\n");
+    }
+
   import_ok (v2_pair, "Imported profile “Shop B” (wechatpay-v2)\n");
   import_ok (v2_p12, "Imported profile “Shop B2” (wechatpay-v2)\n");
   import_ok (v2_p12_default, "Imported profile “Shop B3” (wechatpay-v2)\n");
   import_ok (v2_expired, "Imported profile “Shop B4” (wechatpay-v2)\n");
-  import_ok (v3, "Imported profile “Shop C” (wechatpay-v3)\n");
-  import_ok (global, "Imported profile “Shop D” (wechatpay-global)\n");
+  import_ok (v3, "Replaced profile “Shop C” (wechatpay-v3); its id is kept\n");
+  import_ok (global, "Replaced profile “Shop D” (wechatpay-global); its id is kept\n");
 }
 
 static void
@@ -570,8 +593,7 @@ test_import_refused (void)
 
     g_file_set_contents (path, "{\"name\": ", -1, NULL);
     g_assert_cmpint (run_cli (&out, &err, "profile", "import", path, NULL), ==, 2);
-    g_assert_true (g_str_has_suffix (g_strchomp (err), "") &&
-                   strstr (err, ": the profile is not valid JSON: ") != NULL);
+    g_assert_nonnull (strstr (err, ": the profile is not valid JSON (line 1, "));
   }
 }
 
@@ -885,6 +907,44 @@ test_bus_without_keyring (void)
   g_subprocess_wait (daemon, NULL, NULL);
 }
 
+/* A session bus of its own, where the Secret Service must first be started
+ * and has no keyring yet: the call waits (on activation, then on a "new
+ * keyring" prompt nobody answers). The CLI gives up after
+ * GATEPOST_KEYRING_TIMEOUT seconds instead of waiting on. */
+static void
+test_prompt_times_out (void)
+{
+  const char *kv[] = {
+    "name", "Shop P", "gateway", "alipay", "app_id", "1", "private_key_file",
+    "keys/app.pkcs8.pem", "alipay_public_key_file", "keys/alipay.pub.pem", NULL
+  };
+  g_autofree char *path = write_profile ("prompt.json", kv);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "GATEPOST_KEYRING_TIMEOUT", "2", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, "timeout", "60", "dbus-run-session",
+                                      "--", cli_path (), "profile", "import", path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("%s (%.1f s)", err, elapsed / (double) G_USEC_PER_SEC);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_nonnull (strstr (err, "gatepost-cli: The keyring did not answer within 2 seconds "
+                                 "(is it waiting for a password?): unlock it (for example by "
+                                 "logging in to the desktop) and try again\n"));
+  g_assert_cmpint (elapsed, <, 20 * G_USEC_PER_SEC);
+}
+
 /* Locks the default collection through libsecret; only a prompt could unlock it
  * again, so this runs last. */
 static void
@@ -980,6 +1040,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/cli/profile/nothing-on-disk", test_nothing_on_disk);
   g_test_add_func ("/gatepost/cli/profile/no-bus", test_no_bus);
   g_test_add_func ("/gatepost/cli/profile/bus-without-keyring", test_bus_without_keyring);
+  g_test_add_func ("/gatepost/cli/profile/prompt-times-out", test_prompt_times_out);
   g_test_add_func ("/gatepost/cli/profile/locked", test_locked);
 
   ret = g_test_run ();
@@ -988,7 +1049,7 @@ main (int    argc,
   {
     static const char *files[] = {
       "profile.json", "stdin.json", "bad.json", "broken.json", "scan.jpg", "soon.json",
-      "bus.conf", "nobus.json", "locked.json",
+      "bus.conf", "nobus.json", "locked.json", "prompt.json",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (files); i++)

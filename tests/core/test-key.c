@@ -144,6 +144,9 @@ test_private_refused (void)
     { "encrypted.pem", GP_KEY_ERROR_ENCRYPTED,
       "the key is encrypted with a passphrase, which Gatepost does not store; decrypt it "
       "first (openssl pkey -in KEY -out PLAIN-KEY)" },
+    { "encrypted.b64", GP_KEY_ERROR_ENCRYPTED,
+      "the key is encrypted with a passphrase, which Gatepost does not store; decrypt it "
+      "first (openssl pkey -in KEY -out PLAIN-KEY)" },
     { "encrypted-legacy.pem", GP_KEY_ERROR_ENCRYPTED,
       "the key is encrypted with a passphrase, which Gatepost does not store; decrypt it "
       "first (openssl pkey -in KEY -out PLAIN-KEY)" },

@@ -20,6 +20,7 @@
 #   alipay.pub.b64 alipay.rsapub.pem     its public key as bare base64 and as PKCS#1
 #   weak1024.pem weak1024.b64            an RSA key of 1024 bits (refused)
 #   encrypted.pem encrypted-legacy.pem   passphrase "fixture" (PKCS#8 and OpenSSL legacy)
+#   encrypted.b64                        the encrypted PKCS#8 as bare one-line base64
 #   ec.pem                               a P-256 key (not RSA, refused)
 #   ca.pem ca.key.pem                    a test CA
 #   platform.key.pem platform.pem        WeChat platform key and certificate; the
@@ -63,6 +64,8 @@ openssl genrsa -traditional -out weak1024.pem 1024 2>/dev/null
 openssl pkey -in weak1024.pem -outform DER -out work/weak.der
 b64line work/weak.der > weak1024.b64
 openssl pkcs8 -topk8 -in app.pkcs8.pem -passout pass:fixture -out encrypted.pem
+openssl pkcs8 -topk8 -in app.pkcs8.pem -passout pass:fixture -outform DER -out work/encrypted.der
+b64line work/encrypted.der > encrypted.b64
 openssl rsa -in app.pkcs1.pem -traditional -aes256 -passout pass:fixture -out encrypted-legacy.pem 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem 2>/dev/null
 
