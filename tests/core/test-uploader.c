@@ -687,6 +687,12 @@ test_journal_init (TestJournal *self)
 
 /* Files and running ------------------------------------------------------ */
 
+static GPtrArray *
+new_report_array (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+}
+
 /* A JPEG by its magic bytes, then @size - 3 pseudo-random bytes. */
 static GpCheckReport *
 make_file (const char *name,
@@ -717,7 +723,7 @@ static GPtrArray *
 make_files (guint  n,
             gsize  size)
 {
-  GPtrArray *reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  GPtrArray *reports = new_report_array ();
 
   for (guint i = 0; i < n; i++)
     {
@@ -888,7 +894,7 @@ test_success (void)
   g_autoptr(Server) server = server_new ();
   g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
   g_autoptr(GpUploader) uploader = test_uploader_new ();
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GPtrArray) reports = new_report_array ();
   Run run;
 
   g_ptr_array_add (reports, make_file ("small.jpg", 1000));
@@ -1103,7 +1109,7 @@ test_cancel_one_file (void)
   g_autoptr(Server) server = server_new ();
   g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
   g_autoptr(GpUploader) uploader = test_uploader_new ();
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GPtrArray) reports = new_report_array ();
   Run run;
 
   g_ptr_array_add (reports, make_file ("big.jpg", 4 * MiB));
@@ -1600,7 +1606,7 @@ test_journal_begin_fails (void)
   g_autoptr(Server) server = server_new ();
   g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
   g_autoptr(GpUploader) uploader = test_uploader_new ();
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GPtrArray) reports = new_report_array ();
   g_autoptr(TestJournal) journal = g_object_new (TEST_TYPE_JOURNAL, NULL);
   GpUploadResult *result;
   Run run;
@@ -1656,7 +1662,7 @@ streaming_child (void)
   g_autoptr(Server) server = server_new ();
   g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
   g_autoptr(GpUploader) uploader = test_uploader_new ();
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GPtrArray) reports = new_report_array ();
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "uploads", NULL);
   g_autofree char *path = g_build_filename (dir, "video.mp4", NULL);
   g_autoptr(GError) error = NULL;
