@@ -165,8 +165,12 @@ tls_failure (GpUploadAttempt *attempt,
     case G_TLS_ERROR_BAD_CERTIFICATE:
     case G_TLS_ERROR_HANDSHAKE:
     case G_TLS_ERROR_MISC:
+      /* Once the handshake is over, a TLS-level failure means the
+       * connection broke under us: a drop, worth another attempt. */
+      if (attempt->connected)
+        return NULL;
       /* The server refuses the certificate we sent with an alert. */
-      if (session->client_certificate != NULL && !attempt->connected)
+      if (session->client_certificate != NULL)
         return gp_upload_network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REJECTED, FALSE,
                                           "%s refused the TLS client certificate of %s%s%s: %s",
                                           attempt->host,

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "gatepost-core.h"
@@ -1319,6 +1320,27 @@ test_file_changed (void)
   run_clear (&run);
 }
 
+static void
+test_file_gone (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GPtrArray) reports = make_files (1, 10 * KiB);
+  Run run;
+
+  /* Checked, then deleted before its turn: nothing is sent. */
+  g_assert_cmpint (g_unlink (gp_check_report_get_path (g_ptr_array_index (reports, 0))), ==, 0);
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  assert_failure (result_at (&run, 0), GP_STAGE_CHECK, GP_CHECK_FILE_CHANGED);
+  g_assert_cmpuint (gp_upload_result_get_attempts (result_at (&run, 0)), ==, 1);
+  g_assert_cmpuint (server->requests->len, ==, 0);
+
+  run_clear (&run);
+}
+
 /* TLS -------------------------------------------------------------------- */
 
 static GpUploadResult *
@@ -1759,6 +1781,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/uploader/connection-refused", test_connection_refused);
   g_test_add_func ("/gatepost/uploader/connection-dropped", test_connection_dropped);
   g_test_add_func ("/gatepost/uploader/file-changed", test_file_changed);
+  g_test_add_func ("/gatepost/uploader/file-gone", test_file_gone);
   g_test_add_func ("/gatepost/uploader/tls/trusted-ca", test_tls_trusted_ca);
   g_test_add_func ("/gatepost/uploader/tls/untrusted", test_tls_untrusted);
   g_test_add_func ("/gatepost/uploader/tls/hostname-mismatch", test_tls_hostname_mismatch);
