@@ -735,6 +735,12 @@ gp_uploader_get_connect_timeout_ms (GpUploader *self)
   return self->connect_timeout_ms;
 }
 
+/**
+ * gp_uploader_set_connect_timeout_ms:
+ * @timeout_ms: how long the TCP connection and TLS handshake may take
+ *
+ * A timed-out attempt ends with code TIMEOUT and is retried.
+ */
 void
 gp_uploader_set_connect_timeout_ms (GpUploader *self,
                                     guint       timeout_ms)
@@ -758,6 +764,13 @@ gp_uploader_get_io_timeout_ms (GpUploader *self)
   return self->io_timeout_ms;
 }
 
+/**
+ * gp_uploader_set_io_timeout_ms:
+ * @timeout_ms: the longest silence once connected: no body byte written,
+ *   no response byte read (waiting for the response included)
+ *
+ * A timed-out attempt ends with code TIMEOUT and is retried.
+ */
 void
 gp_uploader_set_io_timeout_ms (GpUploader *self,
                                guint       timeout_ms)
