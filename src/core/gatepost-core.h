@@ -17,6 +17,8 @@
 #include "gp-multipart.h"
 #include "gp-signer.h"
 #include "gp-upload-result.h"
+#include "gp-upload-journal.h"
+#include "gp-uploader.h"
 #include "gp-key.h"
 #include "gp-profile.h"
 #include "gp-profile-store.h"
