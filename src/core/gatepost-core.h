@@ -15,5 +15,6 @@
 #include "gp-gateway.h"
 #include "gp-http-request.h"
 #include "gp-upload-result.h"
+#include "gp-history.h"
 
 #undef GATEPOST_CORE_INSIDE

@@ -9,3 +9,4 @@
 #include "gp-error.h"
 
 G_DEFINE_QUARK (gp-check-error-quark, gp_check_error)
+G_DEFINE_QUARK (gp-history-error-quark, gp_history_error)

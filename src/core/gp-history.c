@@ -1,0 +1,2641 @@
+/* gp-history.c: the upload history, a SQLite file on one worker thread
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "gp-history.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "gp-error.h"
+#include "gp-file-check.h"
+#include "gp-gateway-info.h"
+
+/*
+ * Threading: one GThread per GpHistory owns the sqlite3 connection. Every
+ * operation is a Job (a function + its GTask) pushed on a GAsyncQueue and run
+ * there in order, so writes are serialised and a "complete" never overtakes
+ * its "begin". The GpHistory object only holds the queue and the thread; the
+ * Worker struct below is touched by the worker thread alone.
+ *
+ * Interrupted uploads: a row is inserted as pending with an owner token. Each
+ * process that opens the file read-write creates "<file>-owners/<token>.lock"
+ * and holds flock(LOCK_EX) on it for as long as it has the history open. The
+ * kernel drops that lock when the process dies, however it dies (SIGKILL,
+ * power loss aside). At open, a pending row is marked interrupted only if its
+ * owner's lock can be taken (or its lock file is gone). Unlike a stored pid
+ * and start time this needs no /proc, survives pid reuse, and works between
+ * processes in different pid namespaces (a Flatpak GUI and a CLI run through
+ * `flatpak run --command`), since they share the file but not pids.
+ */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define BUSY_TIMEOUT_MS 5000
+
+static const char * const status_words[] = {
+  [GP_HISTORY_STATUS_PENDING] = "pending",
+  [GP_HISTORY_STATUS_SUCCEEDED] = "succeeded",
+  [GP_HISTORY_STATUS_FAILED] = "failed",
+  [GP_HISTORY_STATUS_INTERRUPTED] = "interrupted",
+};
+
+/* Migrations: migrations[v] takes a file from user_version v to v + 1.
+ * Never edit one that has shipped; add a new one. */
+static const char * const migrations[] = {
+  /* 1: the table of uploads. */
+  "CREATE TABLE uploads ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  time_us     INTEGER NOT NULL,"
+  "  profile     TEXT NOT NULL,"
+  "  profile_id  TEXT NOT NULL,"
+  "  gateway     TEXT NOT NULL,"
+  "  account     TEXT,"
+  "  path        TEXT NOT NULL,"
+  "  filename    TEXT NOT NULL,"
+  "  size        INTEGER NOT NULL,"
+  "  format      TEXT,"
+  "  sha256      TEXT,"
+  "  status      TEXT NOT NULL"
+  "              CHECK (status IN ('pending', 'succeeded', 'failed', 'interrupted')),"
+  "  stage       TEXT,"
+  "  code        TEXT,"
+  "  message     TEXT,"
+  "  attempts    INTEGER NOT NULL DEFAULT 0,"
+  "  duration_ms INTEGER,"
+  "  media_id    TEXT,"
+  "  media_url   TEXT,"
+  "  owner       TEXT"
+  ");"
+  "CREATE INDEX uploads_time ON uploads (time_us);"
+  "CREATE INDEX uploads_profile ON uploads (profile);"
+  "CREATE INDEX uploads_pending ON uploads (owner) WHERE status = 'pending';"
+  "CREATE INDEX uploads_duplicate ON uploads (sha256, profile_id) WHERE status = 'succeeded';"
+  "CREATE INDEX uploads_capacity ON uploads (gateway, profile_id) WHERE status = 'succeeded';"
+  "CREATE INDEX uploads_capacity_account ON uploads (gateway, account)"
+  "  WHERE status = 'succeeded';"
+  "PRAGMA user_version = 1;",
+
+  /* 2: trigram full-text search over an external-content table kept in
+   * sync by triggers; 'rebuild' indexes the rows a version-1 file has. */
+  "CREATE VIRTUAL TABLE uploads_fts USING fts5 ("
+  "  filename, media_id, profile, code,"
+  "  content = 'uploads', content_rowid = 'id', tokenize = 'trigram');"
+  "CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename, new.media_id, new.profile, new.code);"
+  "END;"
+  "CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code);"
+  "END;"
+  "CREATE TRIGGER uploads_fts_update AFTER UPDATE OF filename, media_id, profile, code"
+  "  ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code);"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename, new.media_id, new.profile, new.code);"
+  "END;"
+  "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
+  "PRAGMA user_version = 2;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_HISTORY_SCHEMA_VERSION);
+
+#define ENTRY_COLUMNS \
+  "u.id, u.time_us, u.profile, u.profile_id, u.gateway, u.account, u.path, u.filename, " \
+  "u.size, u.format, u.sha256, u.status, u.stage, u.code, u.message, u.attempts, "       \
+  "u.duration_ms, u.media_id, u.media_url"
+
+/* ------------------------------------------------------------------------ */
+/* Status words                                                              */
+
+const char *
+gp_history_status_to_string (GpHistoryStatus status)
+{
+  if ((guint) status >= G_N_ELEMENTS (status_words))
+    return NULL;
+
+  return status_words[status];
+}
+
+gboolean
+gp_history_status_from_string (const char      *word,
+                               GpHistoryStatus *status)
+{
+  for (guint i = 0; word != NULL && i < G_N_ELEMENTS (status_words); i++)
+    if (strcmp (word, status_words[i]) == 0)
+      {
+        if (status != NULL)
+          *status = (GpHistoryStatus) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GpHistoryEntry                                                            */
+
+G_DEFINE_BOXED_TYPE (GpHistoryEntry, gp_history_entry, gp_history_entry_ref, gp_history_entry_unref)
+
+static GpHistoryEntry *
+entry_alloc (void)
+{
+  GpHistoryEntry *self = g_atomic_rc_box_new0 (GpHistoryEntry);
+
+  self->id = -1;
+  self->duration_ms = -1;
+
+  return self;
+}
+
+static void
+entry_clear (gpointer data)
+{
+  GpHistoryEntry *self = data;
+
+  g_free (self->profile);
+  g_free (self->profile_id);
+  g_free (self->gateway);
+  g_free (self->account);
+  g_free (self->path);
+  g_free (self->filename);
+  g_free (self->format);
+  g_free (self->sha256);
+  g_free (self->stage);
+  g_free (self->code);
+  g_free (self->message);
+  g_free (self->media_id);
+  g_free (self->media_url);
+}
+
+GpHistoryEntry *
+gp_history_entry_ref (GpHistoryEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+gp_history_entry_unref (GpHistoryEntry *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, entry_clear);
+}
+
+/**
+ * gp_history_entry_new_pending:
+ * @profile: the profile's name
+ * @profile_id: the profile's stable id
+ * @account: (nullable): the non-secret merchant account (Alipay app_id,
+ *   WeChat mch_id), used to count uploads per merchant
+ * @path: the user's file; a relative path is taken from the working folder
+ * @format: the sniffed format
+ * @sha256: (nullable): lower- or upper-case hex
+ *
+ * Describes an upload about to start, for gp_history_begin_async(). The
+ * file name kept is the user's own; names that are not UTF-8 are shown
+ * with replacement characters.
+ *
+ * Returns: (transfer full): a pending entry with no id yet
+ */
+GpHistoryEntry *
+gp_history_entry_new_pending (const char    *profile,
+                              const char    *profile_id,
+                              GpGatewayKind  gateway,
+                              const char    *account,
+                              const char    *path,
+                              guint64        size,
+                              GpFormat       format,
+                              const char    *sha256)
+{
+  GpHistoryEntry *self;
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (profile_id != NULL, NULL);
+  g_return_val_if_fail (gp_gateway_kind_to_string (gateway) != NULL, NULL);
+  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
+
+  absolute = g_canonicalize_filename (path, NULL);
+  self = entry_alloc ();
+  self->profile = g_utf8_make_valid (profile, -1);
+  self->profile_id = g_utf8_make_valid (profile_id, -1);
+  self->gateway = g_strdup (gp_gateway_kind_to_string (gateway));
+  self->account = account != NULL ? g_utf8_make_valid (account, -1) : NULL;
+  self->path = g_filename_display_name (absolute);
+  self->filename = g_filename_display_basename (absolute);
+  self->size = size;
+  self->format = g_strdup (gp_format_to_string (format));
+  self->sha256 = sha256 != NULL ? g_ascii_strdown (sha256, -1) : NULL;
+  self->status = GP_HISTORY_STATUS_PENDING;
+
+  return self;
+}
+
+/**
+ * gp_history_entry_new_for_report:
+ * @report: the check of the file about to be sent
+ * @account: (nullable): see gp_history_entry_new_pending()
+ *
+ * Returns: (transfer full): a pending entry for @report's file
+ */
+GpHistoryEntry *
+gp_history_entry_new_for_report (GpCheckReport *report,
+                                 const char    *profile,
+                                 const char    *profile_id,
+                                 const char    *account)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+
+  return gp_history_entry_new_pending (profile, profile_id,
+                                       gp_check_report_get_gateway (report), account,
+                                       gp_check_report_get_path (report),
+                                       gp_check_report_get_size (report),
+                                       gp_check_report_get_format (report),
+                                       gp_check_report_get_sha256 (report));
+}
+
+/**
+ * gp_history_entry_dup_time_string:
+ *
+ * Returns: (transfer full): the begin time as ISO 8601 UTC, to the second
+ */
+char *
+gp_history_entry_dup_time_string (GpHistoryEntry *self)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  dt = g_date_time_new_from_unix_utc (self->time_us / G_USEC_PER_SEC);
+  if (dt == NULL)
+    return g_strdup ("");
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * gp_history_entry_to_json:
+ *
+ * The row as the CLI prints it (`history --json`, `history export --format
+ * json`): snake_case keys in a fixed order, null for what is unknown.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+gp_history_entry_to_json (GpHistoryEntry *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *time = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  time = gp_history_entry_dup_time_string (self);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  add_string_member (builder, "time", time);
+  add_string_member (builder, "profile", self->profile);
+  add_string_member (builder, "profile_id", self->profile_id);
+  add_string_member (builder, "gateway", self->gateway);
+  add_string_member (builder, "file", self->path);
+  add_string_member (builder, "filename", self->filename);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, (gint64) self->size);
+  add_string_member (builder, "format", self->format);
+  add_string_member (builder, "sha256", self->sha256);
+  add_string_member (builder, "status", gp_history_status_to_string (self->status));
+  add_string_member (builder, "stage", self->stage);
+  add_string_member (builder, "code", self->code);
+  add_string_member (builder, "message", self->message);
+  json_builder_set_member_name (builder, "attempts");
+  json_builder_add_int_value (builder, self->attempts);
+  json_builder_set_member_name (builder, "duration_ms");
+  if (self->duration_ms >= 0)
+    json_builder_add_int_value (builder, self->duration_ms);
+  else
+    json_builder_add_null_value (builder);
+  add_string_member (builder, "media_id", self->media_id);
+  add_string_member (builder, "media_url", self->media_url);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* RFC 4180: a field holding a comma, a quote, CR or LF is quoted, with its
+ * quotes doubled; anything else goes as it is. NULL is an empty field. */
+static void
+csv_append_field (GString    *out,
+                  const char *value,
+                  gboolean    last)
+{
+  if (value != NULL && strpbrk (value, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (out, '"');
+      for (const char *p = value; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else if (value != NULL)
+    {
+      g_string_append (out, value);
+    }
+
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static const char * const csv_columns[] = {
+  "id", "time", "profile", "profile_id", "gateway", "file", "filename", "size", "format",
+  "sha256", "status", "stage", "code", "message", "attempts", "duration_ms", "media_id",
+  "media_url",
+};
+
+/**
+ * gp_history_append_csv_header:
+ *
+ * Appends the CSV header line (CRLF-terminated, no byte-order mark).
+ */
+void
+gp_history_append_csv_header (GString *out)
+{
+  g_return_if_fail (out != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (csv_columns); i++)
+    csv_append_field (out, csv_columns[i], i + 1 == G_N_ELEMENTS (csv_columns));
+}
+
+/**
+ * gp_history_entry_append_csv:
+ *
+ * Appends the row as one RFC 4180 record, in the columns of
+ * gp_history_append_csv_header().
+ */
+void
+gp_history_entry_append_csv (GpHistoryEntry *self,
+                             GString        *out)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *attempts = NULL;
+  g_autofree char *duration = NULL;
+  const char *fields[G_N_ELEMENTS (csv_columns)];
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
+  time = gp_history_entry_dup_time_string (self);
+  size = g_strdup_printf ("%" G_GUINT64_FORMAT, self->size);
+  attempts = g_strdup_printf ("%u", self->attempts);
+  if (self->duration_ms >= 0)
+    duration = g_strdup_printf ("%" G_GINT64_FORMAT, self->duration_ms);
+
+  fields[0] = id;
+  fields[1] = time;
+  fields[2] = self->profile;
+  fields[3] = self->profile_id;
+  fields[4] = self->gateway;
+  fields[5] = self->path;
+  fields[6] = self->filename;
+  fields[7] = size;
+  fields[8] = self->format;
+  fields[9] = self->sha256;
+  fields[10] = gp_history_status_to_string (self->status);
+  fields[11] = self->stage;
+  fields[12] = self->code;
+  fields[13] = self->message;
+  fields[14] = attempts;
+  fields[15] = duration;
+  fields[16] = self->media_id;
+  fields[17] = self->media_url;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    csv_append_field (out, fields[i], i + 1 == G_N_ELEMENTS (fields));
+}
+
+/* ------------------------------------------------------------------------ */
+/* GpHistoryQuery                                                            */
+
+struct _GpHistoryQuery
+{
+  char          *text;
+  char          *profile;
+  char          *profile_id;
+  GpGatewayKind  gateway;
+  int            status;
+  gint64         since_us;
+  gint64         until_us;
+  gint64         before_id;
+  guint          limit;
+  guint          offset;
+};
+
+G_DEFINE_BOXED_TYPE (GpHistoryQuery, gp_history_query, gp_history_query_copy,
+                     gp_history_query_free)
+
+/**
+ * gp_history_query_new:
+ *
+ * A query matching every row, newest first, with no limit.
+ *
+ * Returns: (transfer full): a new query
+ */
+GpHistoryQuery *
+gp_history_query_new (void)
+{
+  GpHistoryQuery *self = g_new0 (GpHistoryQuery, 1);
+
+  self->gateway = GP_GATEWAY_INVALID;
+  self->status = -1;
+  self->since_us = G_MININT64;
+  self->until_us = G_MAXINT64;
+
+  return self;
+}
+
+GpHistoryQuery *
+gp_history_query_copy (const GpHistoryQuery *self)
+{
+  GpHistoryQuery *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->text = g_strdup (self->text);
+  copy->profile = g_strdup (self->profile);
+  copy->profile_id = g_strdup (self->profile_id);
+
+  return copy;
+}
+
+void
+gp_history_query_free (GpHistoryQuery *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->text);
+  g_free (self->profile);
+  g_free (self->profile_id);
+  g_free (self);
+}
+
+/* User input: made valid UTF-8 (SQLite compares UTF-8) and trimmed; an
+ * empty string means "no filter". */
+static char *
+dup_user_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_strstrip (g_utf8_make_valid (text, -1));
+  if (*valid == '\0')
+    return NULL;
+
+  return g_steal_pointer (&valid);
+}
+
+/**
+ * gp_history_query_set_text:
+ * @text: (nullable): a fragment of a file name, media ID, profile name or
+ *   code, matched anywhere, case-insensitively; %NULL or blank for any
+ */
+void
+gp_history_query_set_text (GpHistoryQuery *self,
+                           const char     *text)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->text);
+  self->text = dup_user_text (text);
+}
+
+/**
+ * gp_history_query_set_profile:
+ * @profile: (nullable): the exact profile name, %NULL for any
+ */
+void
+gp_history_query_set_profile (GpHistoryQuery *self,
+                              const char     *profile)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->profile);
+  self->profile = profile != NULL ? g_utf8_make_valid (profile, -1) : NULL;
+}
+
+void
+gp_history_query_set_profile_id (GpHistoryQuery *self,
+                                 const char     *profile_id)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->profile_id);
+  self->profile_id = profile_id != NULL ? g_utf8_make_valid (profile_id, -1) : NULL;
+}
+
+/**
+ * gp_history_query_set_gateway:
+ * @gateway: a gateway, or %GP_GATEWAY_INVALID for any
+ */
+void
+gp_history_query_set_gateway (GpHistoryQuery *self,
+                              GpGatewayKind   gateway)
+{
+  g_return_if_fail (self != NULL);
+
+  self->gateway = gateway;
+}
+
+/**
+ * gp_history_query_set_status:
+ * @status: a #GpHistoryStatus, or -1 for any
+ */
+void
+gp_history_query_set_status (GpHistoryQuery *self,
+                             int             status)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (status >= -1 && status < (int) G_N_ELEMENTS (status_words));
+
+  self->status = status;
+}
+
+/**
+ * gp_history_query_set_time_range:
+ * @since_us: first begin time included (unix µs), %G_MININT64 for no bound
+ * @until_us: first begin time excluded (unix µs), %G_MAXINT64 for no bound
+ */
+void
+gp_history_query_set_time_range (GpHistoryQuery *self,
+                                 gint64          since_us,
+                                 gint64          until_us)
+{
+  g_return_if_fail (self != NULL);
+
+  self->since_us = since_us;
+  self->until_us = until_us;
+}
+
+/**
+ * gp_history_query_set_before_id:
+ * @before_id: keyset paging: only rows with a smaller id (the last id of the
+ *   previous page); 0 for no bound
+ */
+void
+gp_history_query_set_before_id (GpHistoryQuery *self,
+                                gint64          before_id)
+{
+  g_return_if_fail (self != NULL);
+
+  self->before_id = before_id;
+}
+
+/**
+ * gp_history_query_set_limit:
+ * @limit: at most this many rows; 0 for all
+ */
+void
+gp_history_query_set_limit (GpHistoryQuery *self,
+                            guint           limit)
+{
+  g_return_if_fail (self != NULL);
+
+  self->limit = limit;
+}
+
+void
+gp_history_query_set_offset (GpHistoryQuery *self,
+                             guint           offset)
+{
+  g_return_if_fail (self != NULL);
+
+  self->offset = offset;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The worker                                                                */
+
+typedef struct _Worker Worker;
+typedef void (*JobFunc) (Worker *w,
+                         GTask  *task);
+
+typedef struct
+{
+  JobFunc  func;   /* NULL: close and end the thread */
+  GTask   *task;
+} Job;
+
+struct _Worker
+{
+  /* Set before the thread starts, never changed. */
+  char               *path;
+  GpHistoryOpenFlags  flags;
+  GAsyncQueue        *queue;
+
+  /* The worker thread's alone. */
+  sqlite3            *db;
+  char               *owners_dir;
+  char               *token;
+  char               *lock_path;
+  int                 lock_fd;
+};
+
+struct _GpHistory
+{
+  GObject      parent_instance;
+
+  char        *path;
+  GAsyncQueue *queue;
+  GThread     *thread;
+};
+
+G_DEFINE_FINAL_TYPE (GpHistory, gp_history, G_TYPE_OBJECT)
+
+static GpHistoryError
+error_code_for_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return GP_HISTORY_ERROR_CORRUPT;
+    case SQLITE_READONLY:
+      return GP_HISTORY_ERROR_READ_ONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return GP_HISTORY_ERROR_BUSY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return GP_HISTORY_ERROR_CANT_OPEN;
+    case SQLITE_FULL:
+      return GP_HISTORY_ERROR_FULL;
+    default:
+      return GP_HISTORY_ERROR_FAILED;
+    }
+}
+
+/* Every SQLite failure ends here: a specific code, what we were doing, the
+ * file, and SQLite's own message. */
+static void
+set_sqlite_error (GError     **error,
+                  Worker      *w,
+                  int          rc,
+                  const char  *what)
+{
+  const char *detail = w->db != NULL ? sqlite3_errmsg (w->db) : sqlite3_errstr (rc);
+
+  g_set_error (error, GP_HISTORY_ERROR, error_code_for_sqlite (rc),
+               "%s (%s): %s", what, w->path, detail);
+}
+
+static sqlite3_stmt *
+prepare (Worker      *w,
+         const char  *sql,
+         const char  *what,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (w->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, w, rc, what);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+static gboolean
+exec_sql (Worker      *w,
+          const char  *sql,
+          const char  *what,
+          GError     **error)
+{
+  int rc = sqlite3_exec (w->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, w, rc, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+rollback (Worker *w)
+{
+  /* After some errors SQLite has already rolled back; nothing to report. */
+  if (!sqlite3_get_autocommit (w->db))
+    sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Binds parameters in order and keeps the first failure for one check. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  int           index;
+  int           rc;
+} Binder;
+
+static void
+binder_init (Binder       *b,
+             sqlite3_stmt *stmt)
+{
+  b->stmt = stmt;
+  b->index = 0;
+  b->rc = SQLITE_OK;
+}
+
+static void
+bind_text (Binder     *b,
+           const char *value)
+{
+  int rc;
+
+  b->index++;
+  if (value != NULL)
+    rc = sqlite3_bind_text (b->stmt, b->index, value, -1, SQLITE_TRANSIENT);
+  else
+    rc = sqlite3_bind_null (b->stmt, b->index);
+  if (b->rc == SQLITE_OK)
+    b->rc = rc;
+}
+
+static void
+bind_int64 (Binder *b,
+            gint64  value)
+{
+  int rc = sqlite3_bind_int64 (b->stmt, ++b->index, value);
+
+  if (b->rc == SQLITE_OK)
+    b->rc = rc;
+}
+
+static gboolean
+binder_check (Binder      *b,
+              Worker      *w,
+              const char  *what,
+              GError     **error)
+{
+  if (b->rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, w, b->rc, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+step_done (Worker        *w,
+           sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, w, rc, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+/* Reads a row selected with ENTRY_COLUMNS. */
+static GpHistoryEntry *
+entry_from_stmt (sqlite3_stmt *stmt)
+{
+  GpHistoryEntry *e = entry_alloc ();
+  GpHistoryStatus status = GP_HISTORY_STATUS_FAILED;
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->time_us = sqlite3_column_int64 (stmt, 1);
+  e->profile = column_dup (stmt, 2);
+  e->profile_id = column_dup (stmt, 3);
+  e->gateway = column_dup (stmt, 4);
+  e->account = column_dup (stmt, 5);
+  e->path = column_dup (stmt, 6);
+  e->filename = column_dup (stmt, 7);
+  e->size = (guint64) sqlite3_column_int64 (stmt, 8);
+  e->format = column_dup (stmt, 9);
+  e->sha256 = column_dup (stmt, 10);
+  gp_history_status_from_string ((const char *) sqlite3_column_text (stmt, 11), &status);
+  e->status = status;
+  e->stage = column_dup (stmt, 12);
+  e->code = column_dup (stmt, 13);
+  e->message = column_dup (stmt, 14);
+  e->attempts = (guint) sqlite3_column_int64 (stmt, 15);
+  e->duration_ms = sqlite3_column_type (stmt, 16) == SQLITE_NULL
+                   ? -1 : sqlite3_column_int64 (stmt, 16);
+  e->media_id = column_dup (stmt, 17);
+  e->media_url = column_dup (stmt, 18);
+
+  return e;
+}
+
+static gboolean
+read_user_version (Worker  *w,
+                   int     *version,
+                   GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (w, "PRAGMA user_version", "Could not read the upload history", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, w, rc, "Could not read the upload history");
+      return FALSE;
+    }
+  *version = sqlite3_column_int (stmt, 0);
+
+  return TRUE;
+}
+
+static gboolean
+check_version (Worker  *w,
+               int      version,
+               GError **error)
+{
+  if (version > GP_HISTORY_SCHEMA_VERSION)
+    {
+      g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_VERSION,
+                   "The upload history (%s) was written by a newer version of Gatepost "
+                   "(schema %d; this version knows up to %d): update Gatepost",
+                   w->path, version, GP_HISTORY_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Takes the file from whatever version it has to the current one, in one
+ * transaction; BEGIN IMMEDIATE makes a second process opening at the same
+ * moment wait and then find the work done. */
+static gboolean
+migrate (Worker  *w,
+         GError **error)
+{
+  const char *what = "Could not upgrade the upload history";
+  int version;
+
+  if (!read_user_version (w, &version, error) || !check_version (w, version, error))
+    return FALSE;
+  if (version == GP_HISTORY_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!exec_sql (w, "BEGIN IMMEDIATE", what, error))
+    return FALSE;
+  if (!read_user_version (w, &version, error) || !check_version (w, version, error))
+    {
+      rollback (w);
+      return FALSE;
+    }
+  for (int v = version; v < GP_HISTORY_SCHEMA_VERSION; v++)
+    {
+      g_debug ("Migrating %s from schema %d to %d", w->path, v, v + 1);
+      if (!exec_sql (w, migrations[v], what, error))
+        {
+          rollback (w);
+          return FALSE;
+        }
+    }
+
+  return exec_sql (w, "COMMIT", what, error);
+}
+
+/* Creates this process's lock file and holds flock on it until close. */
+static gboolean
+owner_lock (Worker  *w,
+            GError **error)
+{
+  g_autofree char *name = NULL;
+  int fd;
+
+  w->owners_dir = g_strconcat (w->path, "-owners", NULL);
+  if (g_mkdir_with_parents (w->owners_dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_CANT_OPEN,
+                   "Could not create the folder %s beside the upload history: %s",
+                   w->owners_dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  w->token = g_uuid_string_random ();
+  name = g_strconcat (w->token, ".lock", NULL);
+  w->lock_path = g_build_filename (w->owners_dir, name, NULL);
+  fd = open (w->lock_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int errsv = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_CANT_OPEN,
+                   "Could not create the lock file %s of the upload history: %s",
+                   w->lock_path, g_strerror (errsv));
+      g_clear_pointer (&w->lock_path, g_free);
+      return FALSE;
+    }
+  w->lock_fd = fd;
+
+  return TRUE;
+}
+
+/* TRUE if the process that wrote @token still has the history open. A
+ * token is a row's owner; it only ever names a lock file its process had
+ * already locked before it wrote the row. */
+static gboolean
+owner_is_alive (Worker     *w,
+                const char *token)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (token == NULL || !g_uuid_string_is_valid (token))
+    return FALSE;
+  if (g_strcmp0 (token, w->token) == 0)
+    return TRUE;
+
+  name = g_strconcat (token, ".lock", NULL);
+  path = g_build_filename (w->owners_dir, name, NULL);
+  fd = open (path, O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    {
+      /* Gone: its owner closed or a sweep already found it dead. Any other
+       * failure means we cannot tell, and a live upload must not be marked. */
+      return errno != ENOENT;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+
+  /* Its owner is gone; remove the file while holding the lock. */
+  g_unlink (path);
+  close (fd);
+
+  return FALSE;
+}
+
+static gboolean
+sweep_interrupted (Worker  *w,
+                   GError **error)
+{
+  const char *what = "Could not mark interrupted uploads in the upload history";
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GPtrArray) dead = g_ptr_array_new_with_free_func (g_free);
+  gboolean has_null = FALSE;
+  int rc;
+
+  select = prepare (w, "SELECT DISTINCT owner FROM uploads WHERE status = 'pending'",
+                    what, error);
+  if (select == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      const char *owner = (const char *) sqlite3_column_text (select, 0);
+
+      if (owner == NULL)
+        has_null = TRUE;
+      else if (!owner_is_alive (w, owner))
+        g_ptr_array_add (dead, g_strdup (owner));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, w, rc, what);
+      return FALSE;
+    }
+  if (has_null)
+    g_ptr_array_add (dead, NULL);
+  if (dead->len == 0)
+    return TRUE;
+
+  update = prepare (w,
+                    "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
+                    "owner = NULL WHERE status = 'pending' AND owner IS ?",
+                    what, error);
+  if (update == NULL || !exec_sql (w, "BEGIN IMMEDIATE", what, error))
+    return FALSE;
+  for (guint i = 0; i < dead->len; i++)
+    {
+      Binder b;
+
+      sqlite3_reset (update);
+      binder_init (&b, update);
+      bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
+      bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
+      bind_text (&b, g_ptr_array_index (dead, i));
+      if (!binder_check (&b, w, what, error) || !step_done (w, update, what, error))
+        {
+          rollback (w);
+          return FALSE;
+        }
+      g_debug ("Marked %d upload(s) of a stopped process as interrupted",
+               sqlite3_changes (w->db));
+    }
+
+  return exec_sql (w, "COMMIT", what, error);
+}
+
+static gboolean
+worker_open (Worker  *w,
+             GError **error)
+{
+  gboolean read_only = (w->flags & GP_HISTORY_OPEN_READ_ONLY) != 0;
+  g_autofree char *dir = g_path_get_dirname (w->path);
+  int version;
+  int rc;
+
+  if (!read_only && g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_CANT_OPEN,
+                   "Could not create the folder of the upload history (%s): %s",
+                   dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (w->path, &w->db,
+                        read_only ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, w, rc, "Could not open the upload history");
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (w->db, 1);
+  sqlite3_busy_timeout (w->db, BUSY_TIMEOUT_MS);
+
+  /* SQLite silently opens a file it may not write read-only; say so now
+   * rather than at the first upload. */
+  if (!read_only && sqlite3_db_readonly (w->db, "main") == 1)
+    {
+      g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_READ_ONLY,
+                   "The upload history (%s) is read-only: check the permissions of the "
+                   "file and its folder", w->path);
+      return FALSE;
+    }
+
+  /* The first read of the header: a file that is not a database fails here. */
+  if (!read_user_version (w, &version, error) || !check_version (w, version, error))
+    return FALSE;
+
+  if (read_only)
+    {
+      if (version < GP_HISTORY_SCHEMA_VERSION)
+        {
+          g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_VERSION,
+                       "The upload history (%s) has an older format (schema %d) that a "
+                       "read-only open cannot upgrade: open it once normally",
+                       w->path, version);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  /* WAL lets the CLI read while the GUI writes; synchronous=FULL makes a
+   * pending row durable before the first byte of its upload is sent. */
+  if (!exec_sql (w, "PRAGMA journal_mode = WAL", "Could not open the upload history", error) ||
+      !exec_sql (w, "PRAGMA synchronous = FULL", "Could not open the upload history", error))
+    return FALSE;
+
+  return migrate (w, error) && owner_lock (w, error) && sweep_interrupted (w, error);
+}
+
+/* Rows this process leaves pending are interrupted: nothing will complete
+ * them once the history is closed. */
+static void
+worker_close (Worker *w)
+{
+  if (w->db != NULL && w->token != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      Binder b;
+
+      stmt = prepare (w,
+                      "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
+                      "owner = NULL WHERE status = 'pending' AND owner = ?",
+                      "Could not close the upload history", &error);
+      if (stmt != NULL)
+        {
+          binder_init (&b, stmt);
+          bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
+          bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
+          bind_text (&b, w->token);
+          if (binder_check (&b, w, "Could not close the upload history", &error))
+            step_done (w, stmt, "Could not close the upload history", &error);
+        }
+      if (error != NULL)
+        g_warning ("%s", error->message);
+    }
+
+  if (w->db != NULL)
+    {
+      int rc = sqlite3_close (w->db);
+
+      if (rc != SQLITE_OK)
+        g_warning ("Could not close the upload history (%s): %s", w->path,
+                   sqlite3_errstr (rc));
+      w->db = NULL;
+    }
+
+  if (w->lock_fd >= 0)
+    {
+      g_unlink (w->lock_path);
+      close (w->lock_fd);
+      w->lock_fd = -1;
+    }
+}
+
+static void
+worker_free (Worker *w)
+{
+  g_async_queue_unref (w->queue);
+  g_free (w->path);
+  g_free (w->owners_dir);
+  g_free (w->token);
+  g_free (w->lock_path);
+  g_free (w);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *w = data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (w->queue);
+
+      if (job->func == NULL)
+        {
+          g_free (job);
+          break;
+        }
+      if (!g_task_return_error_if_cancelled (job->task))
+        job->func (w, job->task);
+      /* This may drop the last reference to the GpHistory; its finalize
+       * then queues the end of this loop and does not join. */
+      g_object_unref (job->task);
+      g_free (job);
+    }
+
+  worker_close (w);
+  worker_free (w);
+
+  return NULL;
+}
+
+static void
+history_push (GpHistory *self,
+              JobFunc    func,
+              GTask     *task)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->task = task;
+  g_async_queue_push (self->queue, job);
+}
+
+static void
+gp_history_finalize (GObject *object)
+{
+  GpHistory *self = GP_HISTORY (object);
+
+  g_async_queue_push (self->queue, g_new0 (Job, 1));
+  if (g_thread_self () == self->thread)
+    g_thread_unref (self->thread);
+  else
+    g_thread_join (self->thread);
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (gp_history_parent_class)->finalize (object);
+}
+
+static void
+gp_history_class_init (GpHistoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gp_history_finalize;
+}
+
+static void
+gp_history_init (GpHistory *self)
+{
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running the async API synchronously (for the CLI and tests)               */
+
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} SyncCall;
+
+static void
+sync_call_begin (SyncCall *call)
+{
+  call->context = g_main_context_new ();
+  call->result = NULL;
+  g_main_context_push_thread_default (call->context);
+}
+
+static void
+sync_call_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SyncCall *call = user_data;
+
+  call->result = g_object_ref (result);
+}
+
+static void
+sync_call_wait (SyncCall *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (call->context, TRUE);
+  g_main_context_pop_thread_default (call->context);
+}
+
+static void
+sync_call_end (SyncCall *call)
+{
+  g_clear_object (&call->result);
+  g_main_context_unref (call->context);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Open                                                                      */
+
+/**
+ * gp_history_dup_default_path:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/gatepost/history.sqlite3`
+ */
+char *
+gp_history_dup_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "gatepost", "history.sqlite3", NULL);
+}
+
+const char *
+gp_history_get_path (GpHistory *self)
+{
+  g_return_val_if_fail (GP_IS_HISTORY (self), NULL);
+
+  return self->path;
+}
+
+static void
+open_job (Worker *w,
+          GTask  *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!worker_open (w, &error))
+    {
+      worker_close (w);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gp_history_open_async:
+ * @path: the database file, created (with its folder) if missing; see
+ *   gp_history_dup_default_path()
+ *
+ * Opens the history on its own thread: migrates the schema to
+ * %GP_HISTORY_SCHEMA_VERSION and marks the pending rows of processes that
+ * are gone as interrupted.
+ */
+void
+gp_history_open_async (const char          *path,
+                       GpHistoryOpenFlags   flags,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GpHistory) self = NULL;
+  g_autoptr(GTask) task = NULL;
+  Worker *w;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  self = g_object_new (GP_TYPE_HISTORY, NULL);
+  self->path = g_strdup (path);
+
+  w = g_new0 (Worker, 1);
+  w->path = g_strdup (path);
+  w->flags = flags;
+  w->lock_fd = -1;
+  w->queue = g_async_queue_new ();
+  self->queue = g_async_queue_ref (w->queue);
+  self->thread = g_thread_new ("gp-history", worker_main, w);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_open_async);
+  history_push (self, open_job, g_steal_pointer (&task));
+}
+
+/**
+ * gp_history_open_finish:
+ *
+ * Returns: (transfer full): the history, or %NULL with @error set
+ */
+GpHistory *
+gp_history_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (task) == gp_history_open_async, NULL);
+
+  if (!g_task_propagate_boolean (task, error))
+    return NULL;
+
+  return g_object_ref (g_task_get_source_object (task));
+}
+
+GpHistory *
+gp_history_open_sync (const char          *path,
+                      GpHistoryOpenFlags   flags,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  SyncCall call;
+  GpHistory *self;
+
+  sync_call_begin (&call);
+  gp_history_open_async (path, flags, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  self = gp_history_open_finish (call.result, error);
+  sync_call_end (&call);
+
+  return self;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Begin and complete                                                        */
+
+static void
+begin_job (Worker *w,
+           GTask  *task)
+{
+  const char *what = "Could not record the upload in the history";
+  GpHistoryEntry *e = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  Binder b;
+
+  stmt = prepare (w,
+                  "INSERT INTO uploads (time_us, profile, profile_id, gateway, account, path, "
+                  "filename, size, format, sha256, status, attempts, owner) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+                  what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  binder_init (&b, stmt);
+  bind_int64 (&b, g_get_real_time ());
+  bind_text (&b, e->profile);
+  bind_text (&b, e->profile_id);
+  bind_text (&b, e->gateway);
+  bind_text (&b, e->account);
+  bind_text (&b, e->path);
+  bind_text (&b, e->filename);
+  bind_int64 (&b, (gint64) e->size);
+  bind_text (&b, e->format);
+  bind_text (&b, e->sha256);
+  bind_text (&b, w->token);
+  if (!binder_check (&b, w, what, &error) || !step_done (w, stmt, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_int (task, sqlite3_last_insert_rowid (w->db));
+}
+
+/**
+ * gp_history_begin_async:
+ * @pending: the upload about to start (gp_history_entry_new_pending())
+ *
+ * Writes @pending as a pending row, durably, and gives its id. Call it
+ * before the first byte is sent and complete the row with
+ * gp_history_complete_async() afterwards.
+ */
+void
+gp_history_begin_async (GpHistory           *self,
+                        GpHistoryEntry      *pending,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (pending != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_begin_async);
+  g_task_set_task_data (task, gp_history_entry_ref (pending),
+                        (GDestroyNotify) gp_history_entry_unref);
+  history_push (self, begin_job, task);
+}
+
+/**
+ * gp_history_begin_finish:
+ *
+ * Returns: the new row's id, or -1 with @error set
+ */
+gint64
+gp_history_begin_finish (GpHistory     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_begin_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gint64
+gp_history_begin_sync (GpHistory       *self,
+                       GpHistoryEntry  *pending,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  SyncCall call;
+  gint64 id;
+
+  sync_call_begin (&call);
+  gp_history_begin_async (self, pending, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  id = gp_history_begin_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return id;
+}
+
+typedef struct
+{
+  gint64          id;
+  GpUploadResult *result;
+} CompleteData;
+
+static void
+complete_data_free (gpointer data)
+{
+  CompleteData *d = data;
+
+  gp_upload_result_unref (d->result);
+  g_free (d);
+}
+
+/* Called when an UPDATE of @id changed nothing: say why. */
+static GError *
+explain_unchanged (Worker *w,
+                   gint64  id)
+{
+  const char *what = "Could not complete the upload in the history";
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  Binder b;
+  int rc;
+
+  stmt = prepare (w, "SELECT status FROM uploads WHERE id = ?", what, &error);
+  if (stmt == NULL)
+    return error;
+  binder_init (&b, stmt);
+  bind_int64 (&b, id);
+  if (!binder_check (&b, w, what, &error))
+    return error;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_error_new (GP_HISTORY_ERROR, GP_HISTORY_ERROR_INVALID,
+                        "Upload %" G_GINT64_FORMAT " in the history is already complete (%s)",
+                        id, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc == SQLITE_DONE)
+    return g_error_new (GP_HISTORY_ERROR, GP_HISTORY_ERROR_NOT_FOUND,
+                        "There is no upload %" G_GINT64_FORMAT " in the history (%s)",
+                        id, w->path);
+  set_sqlite_error (&error, w, rc, what);
+
+  return error;
+}
+
+static void
+complete_job (Worker *w,
+              GTask  *task)
+{
+  const char *what = "Could not complete the upload in the history";
+  CompleteData *d = g_task_get_task_data (task);
+  GpUploadResult *r = d->result;
+  gboolean ok = gp_upload_result_is_ok (r);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  Binder b;
+
+  /* An interrupted row may still be completed: if the process lived after
+   * all, the media ID it got is the truth and must not be lost. */
+  stmt = prepare (w,
+                  "UPDATE uploads SET status = ?, stage = ?, code = ?, message = ?, "
+                  "attempts = ?, duration_ms = ?, media_id = ?, media_url = ?, owner = NULL "
+                  "WHERE id = ? AND status IN ('pending', 'interrupted')",
+                  what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  binder_init (&b, stmt);
+  bind_text (&b, gp_history_status_to_string (ok ? GP_HISTORY_STATUS_SUCCEEDED
+                                                 : GP_HISTORY_STATUS_FAILED));
+  bind_text (&b, gp_stage_to_string (gp_upload_result_get_stage (r)));
+  bind_text (&b, gp_upload_result_get_code (r));
+  bind_text (&b, gp_upload_result_get_message (r));
+  bind_int64 (&b, gp_upload_result_get_attempts (r));
+  bind_int64 (&b, gp_upload_result_get_duration_ms (r));
+  bind_text (&b, gp_upload_result_get_media_id (r));
+  bind_text (&b, gp_upload_result_get_media_url (r));
+  bind_int64 (&b, d->id);
+  if (!binder_check (&b, w, what, &error) || !step_done (w, stmt, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (sqlite3_changes (w->db) == 0)
+    {
+      g_task_return_error (task, explain_unchanged (w, d->id));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gp_history_complete_async:
+ * @id: what gp_history_begin_finish() gave
+ * @result: the outcome
+ * @cancellable: (nullable): best %NULL: a cancelled completion loses the
+ *   outcome, and the row is then marked interrupted when this process ends
+ *
+ * Records the outcome of upload @id (status succeeded or failed, stage, code,
+ * message, attempts, duration, media ID and URL).
+ */
+void
+gp_history_complete_async (GpHistory           *self,
+                           gint64               id,
+                           GpUploadResult      *result,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  CompleteData *d;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (result != NULL);
+
+  d = g_new0 (CompleteData, 1);
+  d->id = id;
+  d->result = gp_upload_result_ref (result);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_complete_async);
+  g_task_set_task_data (task, d, complete_data_free);
+  history_push (self, complete_job, task);
+}
+
+gboolean
+gp_history_complete_finish (GpHistory     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_complete_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+gp_history_complete_sync (GpHistory       *self,
+                          gint64           id,
+                          GpUploadResult  *result,
+                          GCancellable    *cancellable,
+                          GError         **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  sync_call_begin (&call);
+  gp_history_complete_async (self, id, result, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  ok = gp_history_complete_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                   */
+
+/* Runs a prepared SELECT of ENTRY_COLUMNS to the end. */
+static GPtrArray *
+collect_entries (Worker        *w,
+                 sqlite3_stmt  *stmt,
+                 const char    *what,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) entries =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gp_history_entry_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, entry_from_stmt (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, w, rc, what);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+static void
+get_entry_job (Worker *w,
+               GTask  *task)
+{
+  const char *what = "Could not read the upload history";
+  gint64 id = *(gint64 *) g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+  Binder b;
+
+  stmt = prepare (w, "SELECT " ENTRY_COLUMNS " FROM uploads AS u WHERE u.id = ?", what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  binder_init (&b, stmt);
+  bind_int64 (&b, id);
+  if (!binder_check (&b, w, what, &error) ||
+      (entries = collect_entries (w, stmt, what, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (entries->len == 0)
+    {
+      g_task_return_new_error (task, GP_HISTORY_ERROR, GP_HISTORY_ERROR_NOT_FOUND,
+                               "There is no upload %" G_GINT64_FORMAT " in the history (%s)",
+                               id, w->path);
+      return;
+    }
+
+  g_task_return_pointer (task, gp_history_entry_ref (g_ptr_array_index (entries, 0)),
+                         (GDestroyNotify) gp_history_entry_unref);
+}
+
+void
+gp_history_get_entry_async (GpHistory           *self,
+                            gint64               id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_get_entry_async);
+  g_task_set_task_data (task, g_memdup2 (&id, sizeof id), g_free);
+  history_push (self, get_entry_job, task);
+}
+
+/**
+ * gp_history_get_entry_finish:
+ *
+ * Returns: (transfer full): the row, or %NULL with @error set
+ *   (%GP_HISTORY_ERROR_NOT_FOUND if there is no such row)
+ */
+GpHistoryEntry *
+gp_history_get_entry_finish (GpHistory     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_get_entry_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GpHistoryEntry *
+gp_history_get_entry_sync (GpHistory     *self,
+                           gint64         id,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  SyncCall call;
+  GpHistoryEntry *entry;
+
+  sync_call_begin (&call);
+  gp_history_get_entry_async (self, id, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  entry = gp_history_get_entry_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return entry;
+}
+
+/* A query's parameters, bound in the order build_query() wrote them. */
+typedef struct
+{
+  gboolean  is_text;
+  char     *text;
+  gint64    number;
+} Param;
+
+static void
+param_clear (gpointer data)
+{
+  g_free (((Param *) data)->text);
+}
+
+static void
+add_text_param (GArray *params,
+                char   *text)
+{
+  Param p = { TRUE, text, 0 };
+
+  g_array_append_val (params, p);
+}
+
+static void
+add_int_param (GArray *params,
+               gint64  number)
+{
+  Param p = { FALSE, NULL, number };
+
+  g_array_append_val (params, p);
+}
+
+/* An FTS5 string: the whole input as one phrase in double quotes, inner
+ * quotes doubled, so that no operator, column filter or `*` inside it means
+ * anything. With the trigram tokenizer the phrase matches any substring. */
+static char *
+fts_phrase (const char *text)
+{
+  GString *out = g_string_new ("\"");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+
+  return g_string_free (out, FALSE);
+}
+
+/* A LIKE pattern for "contains", with `\` as the ESCAPE character. */
+static char *
+like_contains (const char *text)
+{
+  GString *out = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '%');
+
+  return g_string_free (out, FALSE);
+}
+
+/* Builds the SELECT (or count) for @q from fixed SQL fragments; every value
+ * from the query goes into @params, never into the SQL text.
+ *
+ * Text of three or more characters goes through the trigram index. Shorter
+ * text cannot (trigrams need three characters, and LIKE on the FTS table
+ * misses two CJK characters), so it scans the base table with LIKE.
+ *
+ * Rows are newest first by id: ids are handed out at begin, in begin order,
+ * so this matches begin time without a sort, and FTS5 can walk its rowids
+ * backwards and stop at the limit. */
+static char *
+build_query (const GpHistoryQuery *q,
+             gboolean              count,
+             GArray               *params)
+{
+  GString *sql = g_string_new (count ? "SELECT count(*) FROM " : "SELECT " ENTRY_COLUMNS " FROM ");
+  const char *id_column = "u.id";
+
+  if (q->text != NULL && g_utf8_strlen (q->text, -1) >= 3)
+    {
+      g_string_append (sql, "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid "
+                            "WHERE uploads_fts MATCH ?");
+      add_text_param (params, fts_phrase (q->text));
+      id_column = "uploads_fts.rowid";
+    }
+  else
+    {
+      g_string_append (sql, "uploads AS u WHERE 1");
+      if (q->text != NULL)
+        {
+          g_string_append (sql, " AND (u.filename LIKE ?1 ESCAPE '\\' OR u.media_id LIKE ?1 "
+                                "ESCAPE '\\' OR u.profile LIKE ?1 ESCAPE '\\' OR u.code LIKE ?1 "
+                                "ESCAPE '\\')");
+          add_text_param (params, like_contains (q->text));
+        }
+    }
+
+  if (q->profile != NULL)
+    {
+      g_string_append (sql, " AND u.profile = ?");
+      add_text_param (params, g_strdup (q->profile));
+    }
+  if (q->profile_id != NULL)
+    {
+      g_string_append (sql, " AND u.profile_id = ?");
+      add_text_param (params, g_strdup (q->profile_id));
+    }
+  if (q->gateway != GP_GATEWAY_INVALID)
+    {
+      g_string_append (sql, " AND u.gateway = ?");
+      add_text_param (params, g_strdup (gp_gateway_kind_to_string (q->gateway)));
+    }
+  if (q->status >= 0)
+    {
+      g_string_append (sql, " AND u.status = ?");
+      add_text_param (params, g_strdup (gp_history_status_to_string (q->status)));
+    }
+  if (q->since_us != G_MININT64)
+    {
+      g_string_append (sql, " AND u.time_us >= ?");
+      add_int_param (params, q->since_us);
+    }
+  if (q->until_us != G_MAXINT64)
+    {
+      g_string_append (sql, " AND u.time_us < ?");
+      add_int_param (params, q->until_us);
+    }
+
+  if (!count)
+    {
+      if (q->before_id > 0)
+        {
+          g_string_append_printf (sql, " AND %s < ?", id_column);
+          add_int_param (params, q->before_id);
+        }
+      g_string_append_printf (sql, " ORDER BY %s DESC LIMIT ? OFFSET ?", id_column);
+      add_int_param (params, q->limit > 0 ? (gint64) q->limit : -1);
+      add_int_param (params, q->offset);
+    }
+
+  return g_string_free (sql, FALSE);
+}
+
+static sqlite3_stmt *
+prepare_query (Worker               *w,
+               const GpHistoryQuery *q,
+               gboolean              count,
+               const char           *what,
+               GError              **error)
+{
+  g_autoptr(GArray) params = g_array_new (FALSE, TRUE, sizeof (Param));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  Binder b;
+
+  g_array_set_clear_func (params, param_clear);
+  sql = build_query (q, count, params);
+  stmt = prepare (w, sql, what, error);
+  if (stmt == NULL)
+    return NULL;
+
+  binder_init (&b, stmt);
+  for (guint i = 0; i < params->len; i++)
+    {
+      Param *p = &g_array_index (params, Param, i);
+
+      if (p->is_text)
+        bind_text (&b, p->text);
+      else
+        bind_int64 (&b, p->number);
+    }
+  if (!binder_check (&b, w, what, error))
+    return NULL;
+
+  return g_steal_pointer (&stmt);
+}
+
+static void
+search_job (Worker *w,
+            GTask  *task)
+{
+  const char *what = "Could not search the upload history";
+  const GpHistoryQuery *q = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *entries;
+  GError *error = NULL;
+
+  stmt = prepare_query (w, q, FALSE, what, &error);
+  if (stmt == NULL || (entries = collect_entries (w, stmt, what, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * gp_history_search_async:
+ * @query: (nullable): what to find; %NULL for every row
+ *
+ * Finds rows, newest first, one page at a time (see the query's limit,
+ * offset and before-id).
+ */
+void
+gp_history_search_async (GpHistory            *self,
+                         const GpHistoryQuery *query,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_search_async);
+  g_task_set_task_data (task,
+                        query != NULL ? gp_history_query_copy (query) : gp_history_query_new (),
+                        (GDestroyNotify) gp_history_query_free);
+  history_push (self, search_job, task);
+}
+
+/**
+ * gp_history_search_finish:
+ *
+ * Returns: (transfer container) (element-type GpHistoryEntry): the rows,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+gp_history_search_finish (GpHistory     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_search_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GPtrArray *
+gp_history_search_sync (GpHistory            *self,
+                        const GpHistoryQuery *query,
+                        GCancellable         *cancellable,
+                        GError              **error)
+{
+  SyncCall call;
+  GPtrArray *entries;
+
+  sync_call_begin (&call);
+  gp_history_search_async (self, query, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  entries = gp_history_search_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return entries;
+}
+
+/* Runs a prepared SELECT of one integer. */
+static gboolean
+single_int64 (Worker        *w,
+              sqlite3_stmt  *stmt,
+              gint64        *value,
+              const char    *what,
+              GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, w, rc, what);
+      return FALSE;
+    }
+  *value = sqlite3_column_int64 (stmt, 0);
+
+  return TRUE;
+}
+
+static void
+count_job (Worker *w,
+           GTask  *task)
+{
+  const char *what = "Could not count rows in the upload history";
+  const GpHistoryQuery *q = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  gint64 n;
+
+  stmt = prepare_query (w, q, TRUE, what, &error);
+  if (stmt == NULL || !single_int64 (w, stmt, &n, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_int (task, n);
+}
+
+/**
+ * gp_history_count_async:
+ * @query: (nullable): the same query as for gp_history_search_async(); its
+ *   limit, offset and before-id are ignored
+ *
+ * Counts every row @query matches.
+ */
+void
+gp_history_count_async (GpHistory            *self,
+                        const GpHistoryQuery *query,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_count_async);
+  g_task_set_task_data (task,
+                        query != NULL ? gp_history_query_copy (query) : gp_history_query_new (),
+                        (GDestroyNotify) gp_history_query_free);
+  history_push (self, count_job, task);
+}
+
+/**
+ * gp_history_count_finish:
+ *
+ * Returns: the number of rows, or -1 with @error set
+ */
+gint64
+gp_history_count_finish (GpHistory     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_count_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gint64
+gp_history_count_sync (GpHistory            *self,
+                       const GpHistoryQuery *query,
+                       GCancellable         *cancellable,
+                       GError              **error)
+{
+  SyncCall call;
+  gint64 n;
+
+  sync_call_begin (&call);
+  gp_history_count_async (self, query, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  n = gp_history_count_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Duplicates and capacity                                                   */
+
+typedef struct
+{
+  GpGatewayKind  gateway;
+  char          *profile_id;
+  char          *second;      /* sha256 or account */
+} LookupData;
+
+static void
+lookup_data_free (gpointer data)
+{
+  LookupData *d = data;
+
+  g_free (d->profile_id);
+  g_free (d->second);
+  g_free (d);
+}
+
+static void
+find_duplicate_job (Worker *w,
+                    GTask  *task)
+{
+  const char *what = "Could not look for duplicates in the upload history";
+  LookupData *d = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+  Binder b;
+
+  stmt = prepare (w,
+                  "SELECT " ENTRY_COLUMNS " FROM uploads AS u "
+                  "WHERE u.status = 'succeeded' AND u.sha256 = ? AND u.profile_id = ? "
+                  "ORDER BY u.id ASC LIMIT 1",
+                  what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  binder_init (&b, stmt);
+  bind_text (&b, d->second);
+  bind_text (&b, d->profile_id);
+  if (!binder_check (&b, w, what, &error) ||
+      (entries = collect_entries (w, stmt, what, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (entries->len == 0)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    g_task_return_pointer (task, gp_history_entry_ref (g_ptr_array_index (entries, 0)),
+                           (GDestroyNotify) gp_history_entry_unref);
+}
+
+/**
+ * gp_history_find_duplicate_async:
+ * @profile_id: the profile's stable id
+ * @sha256: the file's SHA-256, hex (either case)
+ *
+ * Looks for the earliest succeeded upload of the same content through the
+ * same profile, so that an upload can be skipped (`"duplicate_of"`).
+ */
+void
+gp_history_find_duplicate_async (GpHistory           *self,
+                                 const char          *profile_id,
+                                 const char          *sha256,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  LookupData *d;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (profile_id != NULL);
+  g_return_if_fail (sha256 != NULL);
+
+  d = g_new0 (LookupData, 1);
+  d->profile_id = g_strdup (profile_id);
+  d->second = g_ascii_strdown (sha256, -1);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_find_duplicate_async);
+  g_task_set_task_data (task, d, lookup_data_free);
+  history_push (self, find_duplicate_job, task);
+}
+
+/**
+ * gp_history_find_duplicate_finish:
+ * @duplicate: (out) (transfer full) (nullable): the earliest succeeded row
+ *   with this content and profile, or %NULL if there is none
+ *
+ * Returns: %FALSE with @error set if the lookup failed
+ */
+gboolean
+gp_history_find_duplicate_finish (GpHistory       *self,
+                                  GAsyncResult    *result,
+                                  GpHistoryEntry **duplicate,
+                                  GError         **error)
+{
+  GError *local_error = NULL;
+  GpHistoryEntry *entry;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gp_history_find_duplicate_async, FALSE);
+
+  entry = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (duplicate != NULL)
+    *duplicate = entry;
+  else if (entry != NULL)
+    gp_history_entry_unref (entry);
+
+  return TRUE;
+}
+
+gboolean
+gp_history_find_duplicate_sync (GpHistory       *self,
+                                const char      *profile_id,
+                                const char      *sha256,
+                                GpHistoryEntry **duplicate,
+                                GCancellable    *cancellable,
+                                GError         **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  sync_call_begin (&call);
+  gp_history_find_duplicate_async (self, profile_id, sha256, cancellable, sync_call_done_cb,
+                                   &call);
+  sync_call_wait (&call);
+  ok = gp_history_find_duplicate_finish (self, call.result, duplicate, error);
+  sync_call_end (&call);
+
+  return ok;
+}
+
+static void
+count_succeeded_job (Worker *w,
+                     GTask  *task)
+{
+  const char *what = "Could not count uploads in the history";
+  LookupData *d = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  Binder b;
+  gint64 n;
+
+  stmt = prepare (w,
+                  "SELECT count(*) FROM uploads WHERE status = 'succeeded' AND gateway = ? "
+                  "AND (profile_id = ? OR account = ?)",
+                  what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  binder_init (&b, stmt);
+  bind_text (&b, gp_gateway_kind_to_string (d->gateway));
+  bind_text (&b, d->profile_id);
+  bind_text (&b, d->second);
+  if (!binder_check (&b, w, what, &error) || !single_int64 (w, stmt, &n, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_int (task, n);
+}
+
+/**
+ * gp_history_count_succeeded_async:
+ * @gateway: the gateway the uploads went to
+ * @profile_id: (nullable): count this profile's uploads
+ * @account: (nullable): and/or those to this merchant account (Alipay
+ *   app_id), whichever profile sent them
+ *
+ * Counts succeeded uploads, for a check against a gateway's cap such as
+ * %GP_HISTORY_ALIPAY_CAPACITY (see gp_history_near_capacity()).
+ */
+void
+gp_history_count_succeeded_async (GpHistory           *self,
+                                  GpGatewayKind        gateway,
+                                  const char          *profile_id,
+                                  const char          *account,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  LookupData *d;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (gp_gateway_kind_to_string (gateway) != NULL);
+  g_return_if_fail (profile_id != NULL || account != NULL);
+
+  d = g_new0 (LookupData, 1);
+  d->gateway = gateway;
+  d->profile_id = g_strdup (profile_id);
+  d->second = g_strdup (account);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_count_succeeded_async);
+  g_task_set_task_data (task, d, lookup_data_free);
+  history_push (self, count_succeeded_job, task);
+}
+
+/**
+ * gp_history_count_succeeded_finish:
+ *
+ * Returns: the count, or -1 with @error set
+ */
+gint64
+gp_history_count_succeeded_finish (GpHistory     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gp_history_count_succeeded_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gint64
+gp_history_count_succeeded_sync (GpHistory     *self,
+                                 GpGatewayKind  gateway,
+                                 const char    *profile_id,
+                                 const char    *account,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  SyncCall call;
+  gint64 n;
+
+  sync_call_begin (&call);
+  gp_history_count_succeeded_async (self, gateway, profile_id, account, cancellable,
+                                    sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  n = gp_history_count_succeeded_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return n;
+}
+
+/**
+ * gp_history_near_capacity:
+ *
+ * Returns: %TRUE once @count reaches 90% of @capacity
+ */
+gboolean
+gp_history_near_capacity (gint64 count,
+                          gint64 capacity)
+{
+  g_return_val_if_fail (capacity > 0, FALSE);
+
+  return count * 10 >= capacity * 9;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Export                                                                    */
+
+typedef struct
+{
+  GpHistoryQuery        *query;
+  GpHistoryExportFormat  format;
+  GOutputStream         *stream;
+} ExportData;
+
+static void
+export_data_free (gpointer data)
+{
+  ExportData *d = data;
+
+  gp_history_query_free (d->query);
+  g_object_unref (d->stream);
+  g_free (d);
+}
+
+static gboolean
+flush_buffer (GOutputStream  *stream,
+              GString        *buffer,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  if (!g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
+    return FALSE;
+  g_string_truncate (buffer, 0);
+
+  return TRUE;
+}
+
+static void
+append_json_entry (GString        *buffer,
+                   GpHistoryEntry *entry)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = gp_history_entry_to_json (entry);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (buffer, text);
+}
+
+static void
+export_job (Worker *w,
+            GTask  *task)
+{
+  const char *what = "Could not export the upload history";
+  ExportData *d = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GString) buffer = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  gboolean first = TRUE;
+  int rc;
+
+  stmt = prepare_query (w, d->query, FALSE, what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (d->format == GP_HISTORY_EXPORT_CSV)
+    {
+      /* A byte-order mark, so that spreadsheet programs read UTF-8. */
+      g_string_append (buffer, "\xEF\xBB\xBF");
+      gp_history_append_csv_header (buffer);
+    }
+  else
+    {
+      g_string_append_c (buffer, '[');
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GpHistoryEntry) entry = entry_from_stmt (stmt);
+
+      if (d->format == GP_HISTORY_EXPORT_CSV)
+        {
+          gp_history_entry_append_csv (entry, buffer);
+        }
+      else
+        {
+          g_string_append (buffer, first ? "\n" : ",\n");
+          append_json_entry (buffer, entry);
+        }
+      first = FALSE;
+      if (buffer->len >= 64 * 1024 && !flush_buffer (d->stream, buffer, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, w, rc, what);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (d->format == GP_HISTORY_EXPORT_JSON)
+    g_string_append (buffer, first ? "]\n" : "\n]\n");
+  if (!flush_buffer (d->stream, buffer, cancellable, &error) ||
+      !g_output_stream_flush (d->stream, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gp_history_export_async:
+ * @query: (nullable): the rows to export; %NULL for all, newest first
+ * @format: CSV (RFC 4180, CRLF, with a UTF-8 byte-order mark and a header
+ *   line) or JSON (one array of the objects of gp_history_entry_to_json())
+ * @stream: where to write; written from the history's thread until the
+ *   operation finishes, and not closed
+ */
+void
+gp_history_export_async (GpHistory             *self,
+                         const GpHistoryQuery  *query,
+                         GpHistoryExportFormat  format,
+                         GOutputStream         *stream,
+                         GCancellable          *cancellable,
+                         GAsyncReadyCallback    callback,
+                         gpointer               user_data)
+{
+  GTask *task;
+  ExportData *d;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (format == GP_HISTORY_EXPORT_CSV || format == GP_HISTORY_EXPORT_JSON);
+  g_return_if_fail (G_IS_OUTPUT_STREAM (stream));
+
+  d = g_new0 (ExportData, 1);
+  d->query = query != NULL ? gp_history_query_copy (query) : gp_history_query_new ();
+  d->format = format;
+  d->stream = g_object_ref (stream);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_export_async);
+  g_task_set_task_data (task, d, export_data_free);
+  history_push (self, export_job, task);
+}
+
+gboolean
+gp_history_export_finish (GpHistory     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_export_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+gp_history_export_sync (GpHistory             *self,
+                        const GpHistoryQuery  *query,
+                        GpHistoryExportFormat  format,
+                        GOutputStream         *stream,
+                        GCancellable          *cancellable,
+                        GError               **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  sync_call_begin (&call);
+  gp_history_export_async (self, query, format, stream, cancellable, sync_call_done_cb, &call);
+  sync_call_wait (&call);
+  ok = gp_history_export_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return ok;
+}
