@@ -672,6 +672,7 @@ struct _Worker
   char               *token;
   char               *lock_path;
   int                 lock_fd;
+  gboolean            opened;
 };
 
 struct _GpHistory
@@ -1157,7 +1158,11 @@ worker_open (Worker  *w,
       !exec_sql (w, "PRAGMA synchronous = FULL", "Could not open the upload history", error))
     return FALSE;
 
-  return migrate (w, error) && owner_lock (w, error) && sweep_interrupted (w, error);
+  if (!migrate (w, error) || !owner_lock (w, error) || !sweep_interrupted (w, error))
+    return FALSE;
+  w->opened = TRUE;
+
+  return TRUE;
 }
 
 /* Rows this process leaves pending are interrupted: nothing will complete
@@ -1165,7 +1170,7 @@ worker_open (Worker  *w,
 static void
 worker_close (Worker *w)
 {
-  if (w->db != NULL && w->token != NULL)
+  if (w->db != NULL && w->opened)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -1184,14 +1189,16 @@ worker_close (Worker *w)
           if (binder_check (&b, w, "Could not close the upload history", &error))
             step_done (w, stmt, "Could not close the upload history", &error);
         }
+      /* Not fatal: the next open finds these rows' owner gone. */
       if (error != NULL)
-        g_warning ("%s", error->message);
+        g_debug ("%s", error->message);
     }
 
   if (w->db != NULL)
     {
       int rc = sqlite3_close (w->db);
 
+      /* Only a statement left unfinalized can make this fail. */
       if (rc != SQLITE_OK)
         g_warning ("Could not close the upload history (%s): %s", w->path,
                    sqlite3_errstr (rc));
@@ -1217,6 +1224,12 @@ worker_free (Worker *w)
   g_free (w);
 }
 
+static gboolean
+release_task_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -1225,6 +1238,7 @@ worker_main (gpointer data)
   for (;;)
     {
       Job *job = g_async_queue_pop (w->queue);
+      GSource *release;
 
       if (job->func == NULL)
         {
@@ -1233,9 +1247,16 @@ worker_main (gpointer data)
         }
       if (!g_task_return_error_if_cancelled (job->task))
         job->func (w, job->task);
-      /* This may drop the last reference to the GpHistory; its finalize
-       * then queues the end of this loop and does not join. */
-      g_object_unref (job->task);
+      /* Drop this thread's reference in the caller's context (an idle,
+       * not g_main_context_invoke, which may run it right here), so that
+       * the last reference to the task, and so perhaps to the GpHistory,
+       * goes there and never here: a GpHistory finalized on its own thread
+       * could not wait for its database to close. */
+      release = g_idle_source_new ();
+      g_source_set_priority (release, G_PRIORITY_DEFAULT);
+      g_source_set_callback (release, release_task_cb, job->task, g_object_unref);
+      g_source_attach (release, g_task_get_context (job->task));
+      g_source_unref (release);
       g_free (job);
     }
 
@@ -1318,13 +1339,27 @@ sync_call_wait (SyncCall *call)
 {
   while (call->result == NULL)
     g_main_context_iteration (call->context, TRUE);
-  g_main_context_pop_thread_default (call->context);
 }
 
 static void
+task_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Returns once the worker has let go of the task too, so that the caller's
+ * next unref of the GpHistory is really its last. */
+static void
 sync_call_end (SyncCall *call)
 {
+  gboolean finalized = FALSE;
+
+  g_object_weak_ref (G_OBJECT (call->result), task_finalized_cb, &finalized);
   g_clear_object (&call->result);
+  while (!finalized)
+    g_main_context_iteration (call->context, TRUE);
+  g_main_context_pop_thread_default (call->context);
   g_main_context_unref (call->context);
 }
 
