@@ -22,6 +22,8 @@ typedef enum
 
 int   gp_cli_check           (int            argc,
                               char         **argv);
+int   gp_cli_history         (int            argc,
+                              char         **argv);
 
 int   gp_cli_usage_error     (GOptionContext *context,
                               const char     *format,

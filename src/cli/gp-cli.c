@@ -23,6 +23,7 @@ typedef struct
 
 static const Command commands[] = {
   { "check", gp_cli_check, N_("Check files against a gateway's rules, sending nothing") },
+  { "history", gp_cli_history, N_("Show, search or export the upload history") },
 };
 
 static void

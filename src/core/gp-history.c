@@ -1113,6 +1113,16 @@ worker_open (Worker  *w,
       return FALSE;
     }
 
+  /* The history names people's files: keep it private (SQLite would
+   * create it with the umask's mode; its -wal and -shm files copy this). */
+  if (!read_only)
+    {
+      int fd = open (w->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        close (fd);
+    }
+
   rc = sqlite3_open_v2 (w->path, &w->db,
                         read_only ? SQLITE_OPEN_READONLY
                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
