@@ -1248,6 +1248,7 @@ worker_main (gpointer data)
   for (;;)
     {
       Job *job = g_async_queue_pop (w->queue);
+      GMainContext *context;
       GSource *release;
 
       if (job->func == NULL)
@@ -1262,11 +1263,16 @@ worker_main (gpointer data)
        * the last reference to the task, and so perhaps to the GpHistory,
        * goes there and never here: a GpHistory finalized on its own thread
        * could not wait for its database to close. */
+      context = g_main_context_ref (g_task_get_context (job->task));
       release = g_idle_source_new ();
       g_source_set_priority (release, G_PRIORITY_DEFAULT);
-      g_source_set_callback (release, release_task_cb, job->task, g_object_unref);
-      g_source_attach (release, g_task_get_context (job->task));
+      g_source_set_callback (release, release_task_cb, g_steal_pointer (&job->task),
+                             g_object_unref);
+      g_source_attach (release, context);
+      /* The source may already have run, freeing the task and letting the
+       * caller drop the context: hold it until this thread is done. */
       g_source_unref (release);
+      g_main_context_unref (context);
       g_free (job);
     }
 
