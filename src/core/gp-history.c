@@ -1961,8 +1961,20 @@ build_query (const GpHistoryQuery *q,
 {
   GString *sql = g_string_new (count ? "SELECT count(*) FROM " : "SELECT " ENTRY_COLUMNS " FROM ");
   const char *id_column = "u.id";
+  gboolean use_fts = q->text != NULL && g_utf8_strlen (q->text, -1) >= 3;
+  gboolean other_filters = q->profile != NULL || q->profile_id != NULL ||
+                           q->gateway != GP_GATEWAY_INVALID || q->status >= 0 ||
+                           q->since_us != G_MININT64 || q->until_us != G_MAXINT64;
 
-  if (q->text != NULL && g_utf8_strlen (q->text, -1) >= 3)
+  /* Counting text matches alone needs no row of the base table. */
+  if (count && use_fts && !other_filters)
+    {
+      g_string_append (sql, "uploads_fts WHERE uploads_fts MATCH ?");
+      add_text_param (params, fts_phrase (q->text));
+      return g_string_free (sql, FALSE);
+    }
+
+  if (use_fts)
     {
       g_string_append (sql, "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid "
                             "WHERE uploads_fts MATCH ?");
