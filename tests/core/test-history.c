@@ -372,6 +372,40 @@ test_begin_complete (void)
   g_assert_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_NOT_FOUND);
 }
 
+/* The uploader's way in: a pending row from the file's check report, with
+ * the user's own (CJK) name and the sniffed format, not the extension. */
+static void
+test_entry_for_report (void)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 0, 0, 2, 0, 0, 0, 3, 8, 2, 0, 0, 0, 0, 0, 0, 0,
+  };
+  g_autofree char *file = g_build_filename (g_get_user_data_dir (), "门头照.jpg", NULL);
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpHistoryEntry) pending = NULL;
+  g_autoptr(GpHistoryEntry) e = NULL;
+  g_autoptr(GpHistory) h = open_history (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, png, sizeof png);
+  gint64 id;
+
+  g_assert_true (g_file_set_contents (file, (const char *) png, sizeof png, NULL));
+  report = gp_file_check_sync (file, GP_GATEWAY_ALIPAY, NULL, &error);
+  g_assert_no_error (error);
+  pending = gp_history_entry_new_for_report (report, "Shop A", "pa", "2021000000000001");
+  id = gp_history_begin_sync (h, pending, NULL, &error);
+  g_assert_no_error (error);
+  e = get_entry (h, id);
+  g_assert_cmpstr (e->path, ==, file);
+  g_assert_cmpstr (e->filename, ==, "门头照.jpg");
+  g_assert_cmpstr (e->format, ==, "png");
+  g_assert_cmpuint (e->size, ==, sizeof png);
+  g_assert_cmpstr (e->sha256, ==, checksum);
+  g_assert_cmpstr (e->gateway, ==, "alipay");
+  g_assert_cmpstr (e->account, ==, "2021000000000001");
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1189,6 +1223,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/history/schema/from-v1", test_migrate_v1);
   g_test_add_func ("/gatepost/history/schema/newer", test_newer_version);
   g_test_add_func ("/gatepost/history/rows/begin-complete", test_begin_complete);
+  g_test_add_func ("/gatepost/history/rows/for-report", test_entry_for_report);
   g_test_add_func ("/gatepost/history/rows/async-order", test_async_order);
   g_test_add_func ("/gatepost/history/rows/cancelled", test_cancelled);
   g_test_add_func ("/gatepost/history/interrupted/killed", test_interrupted_by_kill);
