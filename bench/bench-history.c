@@ -243,6 +243,17 @@ term_cjk_2 (GRand     *rand,
   return g_utf8_substring (w, 1, 3);
 }
 
+/* Two CJK characters no row has: the worst case of the base-table path,
+ * which must then read every row. */
+static char *
+term_cjk_2_rare (GRand     *rand,
+                 GPtrArray *media_ids)
+{
+  static const char * const rare[] = { "龘龖", "麤靐", "鱻齉", "爨癵", "驫灥" };
+
+  return g_strdup (rare[g_rand_int_range (rand, 0, G_N_ELEMENTS (rare))]);
+}
+
 static char *
 term_en_word (GRand     *rand,
               GPtrArray *media_ids)
@@ -283,6 +294,7 @@ static const Kind kinds[] = {
   { "CJK word (4-7 chars)", term_cjk_word, FALSE },
   { "CJK 3 chars", term_cjk_3, FALSE },
   { "CJK 2 chars (base table)", term_cjk_2, FALSE },
+  { "CJK 2 chars, no match", term_cjk_2_rare, FALSE },
   { "English word", term_en_word, FALSE },
   { "rare name part (_12345.)", term_rare_name, FALSE },
   { "error code", term_code, FALSE },

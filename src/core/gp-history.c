@@ -955,12 +955,16 @@ migrate (Worker  *w,
   return exec_sql (w, "COMMIT", what, error);
 }
 
-/* Creates this process's lock file and holds flock on it until close. */
+/* Creates this process's lock file and holds flock on it until close. The
+ * file is locked under a temporary name and then renamed, so no other
+ * process ever sees an unlocked "<token>.lock" of a live process. */
 static gboolean
 owner_lock (Worker  *w,
             GError **error)
 {
   g_autofree char *name = NULL;
+  g_autofree char *tmp_name = NULL;
+  g_autofree char *tmp_path = NULL;
   int fd;
 
   w->owners_dir = g_strconcat (w->path, "-owners", NULL);
@@ -976,18 +980,24 @@ owner_lock (Worker  *w,
 
   w->token = g_uuid_string_random ();
   name = g_strconcat (w->token, ".lock", NULL);
+  tmp_name = g_strconcat (w->token, ".new", NULL);
   w->lock_path = g_build_filename (w->owners_dir, name, NULL);
-  fd = open (w->lock_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) != 0)
+  tmp_path = g_build_filename (w->owners_dir, tmp_name, NULL);
+  fd = open (tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) != 0 || rename (tmp_path, w->lock_path) != 0)
     {
       int errsv = errno;
 
       if (fd >= 0)
-        close (fd);
+        {
+          g_unlink (tmp_path);
+          close (fd);
+        }
       g_set_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_CANT_OPEN,
                    "Could not create the lock file %s of the upload history: %s",
                    w->lock_path, g_strerror (errsv));
       g_clear_pointer (&w->lock_path, g_free);
+      g_clear_pointer (&w->token, g_free);
       return FALSE;
     }
   w->lock_fd = fd;
@@ -1031,6 +1041,25 @@ owner_is_alive (Worker     *w,
   close (fd);
 
   return FALSE;
+}
+
+/* Removes the lock files of processes that died with nothing pending. */
+static void
+remove_stale_locks (Worker *w)
+{
+  g_autoptr(GDir) dir = g_dir_open (w->owners_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *token = NULL;
+
+      if (!g_str_has_suffix (name, ".lock"))
+        continue;
+      token = g_strndup (name, strlen (name) - strlen (".lock"));
+      /* Takes the lock and removes the file if its owner is gone. */
+      owner_is_alive (w, token);
+    }
 }
 
 static gboolean
@@ -1170,6 +1199,7 @@ worker_open (Worker  *w,
 
   if (!migrate (w, error) || !owner_lock (w, error) || !sweep_interrupted (w, error))
     return FALSE;
+  remove_stale_locks (w);
   w->opened = TRUE;
 
   return TRUE;

@@ -579,6 +579,7 @@ test_interrupted_by_kill (void)
   g_autoptr(GSubprocess) live = NULL;
   g_autoptr(GpHistory) mine = NULL;
   g_autoptr(GpHistoryEntry) e = NULL;
+  g_autofree char *stale = NULL;
   gint64 dead_id, live_id, my_id;
 
   dead = spawn_child (path, &dead_id);
@@ -588,11 +589,23 @@ test_interrupted_by_kill (void)
 
   kill_child (dead);
 
+  /* A process that died with nothing pending left a lock file nobody
+   * holds; the next open removes it. */
+  {
+    g_autofree char *owners = g_strconcat (path, "-owners", NULL);
+    g_autofree char *token = g_uuid_string_random ();
+    g_autofree char *name = g_strconcat (token, ".lock", NULL);
+
+    stale = g_build_filename (owners, name, NULL);
+    g_assert_true (g_file_set_contents (stale, "", 0, NULL));
+  }
+
   /* A fresh open sweeps the dead child's row only: the live child and this
    * process (through another GpHistory) still own theirs. */
   assert_status (path, dead_id, GP_HISTORY_STATUS_INTERRUPTED);
   assert_status (path, live_id, GP_HISTORY_STATUS_PENDING);
   assert_status (path, my_id, GP_HISTORY_STATUS_PENDING);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
 
   /* Its lock file went with it; the live child's is still there. */
   {
