@@ -27,7 +27,8 @@
  * operation is a Job (a function + its GTask) pushed on a GAsyncQueue and run
  * there in order, so writes are serialised and a "complete" never overtakes
  * its "begin". The GpHistory object only holds the queue and the thread; the
- * Worker struct below is touched by the worker thread alone.
+ * GpHistoryWorker struct (gp-history-private.h) is touched by the worker
+ * thread alone.
  *
  * Interrupted uploads: a row is inserted as pending with an owner token. Each
  * process that opens the file read-write creates "<file>-owners/<token>.lock"
@@ -39,8 +40,6 @@
  * processes in different pid namespaces (a Flatpak GUI and a CLI run through
  * `flatpak run --command`), since they share the file but not pids.
  */
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -107,39 +106,14 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_HISTORY_SCHEMA_VERSION);
 
-#define ENTRY_COLUMNS \
-  "u.id, u.time_us, u.profile, u.profile_id, u.gateway, u.account, u.path, u.filename, " \
-  "u.size, u.format, u.sha256, u.status, u.stage, u.code, u.message, u.attempts, "       \
-  "u.duration_ms, u.media_id, u.media_url"
-
 /* ------------------------------------------------------------------------ */
 /* The worker                                                                */
 
-typedef struct _Worker Worker;
-typedef void (*JobFunc) (Worker *w,
-                         GTask  *task);
-
 typedef struct
 {
-  JobFunc  func;   /* NULL: close and end the thread */
+  GpHistoryJobFunc  func;   /* NULL: close and end the thread */
   GTask   *task;
 } Job;
-
-struct _Worker
-{
-  /* Set before the thread starts, never changed. */
-  char               *path;
-  GpHistoryOpenFlags  flags;
-  GAsyncQueue        *queue;
-
-  /* The worker thread's alone. */
-  sqlite3            *db;
-  char               *owners_dir;
-  char               *token;
-  char               *lock_path;
-  int                 lock_fd;
-  gboolean            opened;
-};
 
 struct _GpHistory
 {
@@ -178,11 +152,11 @@ error_code_for_sqlite (int rc)
 
 /* Every SQLite failure ends here: a specific code, what we were doing, the
  * file, and SQLite's own message. */
-static void
-set_sqlite_error (GError     **error,
-                  Worker      *w,
-                  int          rc,
-                  const char  *what)
+void
+gp_history_set_sqlite_error (GError     **error,
+                             GpHistoryWorker      *w,
+                             int          rc,
+                             const char  *what)
 {
   const char *detail = w->db != NULL ? sqlite3_errmsg (w->db) : sqlite3_errstr (rc);
 
@@ -190,18 +164,18 @@ set_sqlite_error (GError     **error,
                "%s (%s): %s", what, w->path, detail);
 }
 
-static sqlite3_stmt *
-prepare (Worker      *w,
-         const char  *sql,
-         const char  *what,
-         GError     **error)
+sqlite3_stmt *
+gp_history_prepare (GpHistoryWorker      *w,
+                    const char  *sql,
+                    const char  *what,
+                    GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (w->db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -210,7 +184,7 @@ prepare (Worker      *w,
 }
 
 static gboolean
-exec_sql (Worker      *w,
+exec_sql (GpHistoryWorker      *w,
           const char  *sql,
           const char  *what,
           GError     **error)
@@ -219,7 +193,7 @@ exec_sql (Worker      *w,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       return FALSE;
     }
 
@@ -227,33 +201,25 @@ exec_sql (Worker      *w,
 }
 
 static void
-rollback (Worker *w)
+rollback (GpHistoryWorker *w)
 {
   /* After some errors SQLite has already rolled back; nothing to report. */
   if (!sqlite3_get_autocommit (w->db))
     sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Binds parameters in order and keeps the first failure for one check. */
-typedef struct
-{
-  sqlite3_stmt *stmt;
-  int           index;
-  int           rc;
-} Binder;
-
-static void
-binder_init (Binder       *b,
-             sqlite3_stmt *stmt)
+void
+gp_history_binder_init (GpHistoryBinder       *b,
+                        sqlite3_stmt *stmt)
 {
   b->stmt = stmt;
   b->index = 0;
   b->rc = SQLITE_OK;
 }
 
-static void
-bind_text (Binder     *b,
-           const char *value)
+void
+gp_history_bind_text (GpHistoryBinder     *b,
+                      const char *value)
 {
   int rc;
 
@@ -266,9 +232,9 @@ bind_text (Binder     *b,
     b->rc = rc;
 }
 
-static void
-bind_int64 (Binder *b,
-            gint64  value)
+void
+gp_history_bind_int64 (GpHistoryBinder *b,
+                       gint64  value)
 {
   int rc = sqlite3_bind_int64 (b->stmt, ++b->index, value);
 
@@ -276,32 +242,32 @@ bind_int64 (Binder *b,
     b->rc = rc;
 }
 
-static gboolean
-binder_check (Binder      *b,
-              Worker      *w,
-              const char  *what,
-              GError     **error)
+gboolean
+gp_history_binder_check (GpHistoryBinder      *b,
+                         GpHistoryWorker      *w,
+                         const char  *what,
+                         GError     **error)
 {
   if (b->rc != SQLITE_OK)
     {
-      set_sqlite_error (error, w, b->rc, what);
+      gp_history_set_sqlite_error (error, w, b->rc, what);
       return FALSE;
     }
 
   return TRUE;
 }
 
-static gboolean
-step_done (Worker        *w,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
+gboolean
+gp_history_step_done (GpHistoryWorker        *w,
+                      sqlite3_stmt  *stmt,
+                      const char    *what,
+                      GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       return FALSE;
     }
 
@@ -315,9 +281,9 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, col));
 }
 
-/* Reads a row selected with ENTRY_COLUMNS. */
-static GpHistoryEntry *
-entry_from_stmt (sqlite3_stmt *stmt)
+/* Reads a row selected with GP_HISTORY_ENTRY_COLUMNS. */
+GpHistoryEntry *
+gp_history_entry_from_stmt (sqlite3_stmt *stmt)
 {
   GpHistoryEntry *e = gp_history_entry_alloc ();
   GpHistoryStatus status = GP_HISTORY_STATUS_FAILED;
@@ -348,20 +314,20 @@ entry_from_stmt (sqlite3_stmt *stmt)
 }
 
 static gboolean
-read_user_version (Worker  *w,
+read_user_version (GpHistoryWorker  *w,
                    int     *version,
                    GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = prepare (w, "PRAGMA user_version", "Could not read the upload history", error);
+  stmt = gp_history_prepare (w, "PRAGMA user_version", "Could not read the upload history", error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, w, rc, "Could not read the upload history");
+      gp_history_set_sqlite_error (error, w, rc, "Could not read the upload history");
       return FALSE;
     }
   *version = sqlite3_column_int (stmt, 0);
@@ -370,7 +336,7 @@ read_user_version (Worker  *w,
 }
 
 static gboolean
-check_version (Worker  *w,
+check_version (GpHistoryWorker  *w,
                int      version,
                GError **error)
 {
@@ -390,7 +356,7 @@ check_version (Worker  *w,
  * transaction; BEGIN IMMEDIATE makes a second process opening at the same
  * moment wait and then find the work done. */
 static gboolean
-migrate (Worker  *w,
+migrate (GpHistoryWorker  *w,
          GError **error)
 {
   const char *what = "Could not upgrade the upload history";
@@ -425,7 +391,7 @@ migrate (Worker  *w,
  * file is locked under a temporary name and then renamed, so no other
  * process ever sees an unlocked "<token>.lock" of a live process. */
 static gboolean
-owner_lock (Worker  *w,
+owner_lock (GpHistoryWorker  *w,
             GError **error)
 {
   g_autofree char *name = NULL;
@@ -475,7 +441,7 @@ owner_lock (Worker  *w,
  * token is a row's owner; it only ever names a lock file its process had
  * already locked before it wrote the row. */
 static gboolean
-owner_is_alive (Worker     *w,
+owner_is_alive (GpHistoryWorker     *w,
                 const char *token)
 {
   g_autofree char *name = NULL;
@@ -511,7 +477,7 @@ owner_is_alive (Worker     *w,
 
 /* Removes the lock files of processes that died with nothing pending. */
 static void
-remove_stale_locks (Worker *w)
+remove_stale_locks (GpHistoryWorker *w)
 {
   g_autoptr(GDir) dir = g_dir_open (w->owners_dir, 0, NULL);
   const char *name;
@@ -529,7 +495,7 @@ remove_stale_locks (Worker *w)
 }
 
 static gboolean
-sweep_interrupted (Worker  *w,
+sweep_interrupted (GpHistoryWorker  *w,
                    GError **error)
 {
   const char *what = "Could not mark interrupted uploads in the upload history";
@@ -539,7 +505,7 @@ sweep_interrupted (Worker  *w,
   gboolean has_null = FALSE;
   int rc;
 
-  select = prepare (w, "SELECT DISTINCT owner FROM uploads WHERE status = 'pending'",
+  select = gp_history_prepare (w, "SELECT DISTINCT owner FROM uploads WHERE status = 'pending'",
                     what, error);
   if (select == NULL)
     return FALSE;
@@ -554,7 +520,7 @@ sweep_interrupted (Worker  *w,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       return FALSE;
     }
   if (has_null)
@@ -562,7 +528,7 @@ sweep_interrupted (Worker  *w,
   if (dead->len == 0)
     return TRUE;
 
-  update = prepare (w,
+  update = gp_history_prepare (w,
                     "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
                     "owner = NULL WHERE status = 'pending' AND owner IS ?",
                     what, error);
@@ -570,14 +536,14 @@ sweep_interrupted (Worker  *w,
     return FALSE;
   for (guint i = 0; i < dead->len; i++)
     {
-      Binder b;
+      GpHistoryBinder b;
 
       sqlite3_reset (update);
-      binder_init (&b, update);
-      bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
-      bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
-      bind_text (&b, g_ptr_array_index (dead, i));
-      if (!binder_check (&b, w, what, error) || !step_done (w, update, what, error))
+      gp_history_binder_init (&b, update);
+      gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
+      gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
+      gp_history_bind_text (&b, g_ptr_array_index (dead, i));
+      if (!gp_history_binder_check (&b, w, what, error) || !gp_history_step_done (w, update, what, error))
         {
           rollback (w);
           return FALSE;
@@ -590,7 +556,7 @@ sweep_interrupted (Worker  *w,
 }
 
 static gboolean
-worker_open (Worker  *w,
+worker_open (GpHistoryWorker  *w,
              GError **error)
 {
   gboolean read_only = (w->flags & GP_HISTORY_OPEN_READ_ONLY) != 0;
@@ -624,7 +590,7 @@ worker_open (Worker  *w,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, w, rc, "Could not open the upload history");
+      gp_history_set_sqlite_error (error, w, rc, "Could not open the upload history");
       return FALSE;
     }
   sqlite3_extended_result_codes (w->db, 1);
@@ -674,26 +640,26 @@ worker_open (Worker  *w,
 /* Rows this process leaves pending are interrupted: nothing will complete
  * them once the history is closed. */
 static void
-worker_close (Worker *w)
+worker_close (GpHistoryWorker *w)
 {
   if (w->db != NULL && w->opened)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(sqlite3_stmt) stmt = NULL;
-      Binder b;
+      GpHistoryBinder b;
 
-      stmt = prepare (w,
+      stmt = gp_history_prepare (w,
                       "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
                       "owner = NULL WHERE status = 'pending' AND owner = ?",
                       "Could not close the upload history", &error);
       if (stmt != NULL)
         {
-          binder_init (&b, stmt);
-          bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
-          bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
-          bind_text (&b, w->token);
-          if (binder_check (&b, w, "Could not close the upload history", &error))
-            step_done (w, stmt, "Could not close the upload history", &error);
+          gp_history_binder_init (&b, stmt);
+          gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
+          gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
+          gp_history_bind_text (&b, w->token);
+          if (gp_history_binder_check (&b, w, "Could not close the upload history", &error))
+            gp_history_step_done (w, stmt, "Could not close the upload history", &error);
         }
       /* Not fatal: the next open finds these rows' owner gone. */
       if (error != NULL)
@@ -720,7 +686,7 @@ worker_close (Worker *w)
 }
 
 static void
-worker_free (Worker *w)
+worker_free (GpHistoryWorker *w)
 {
   g_async_queue_unref (w->queue);
   g_free (w->path);
@@ -739,7 +705,7 @@ release_task_cb (gpointer data)
 static gpointer
 worker_main (gpointer data)
 {
-  Worker *w = data;
+  GpHistoryWorker *w = data;
 
   for (;;)
     {
@@ -778,10 +744,10 @@ worker_main (gpointer data)
   return NULL;
 }
 
-static void
-history_push (GpHistory *self,
-              JobFunc    func,
-              GTask     *task)
+void
+gp_history_push (GpHistory *self,
+                 GpHistoryJobFunc    func,
+                 GTask     *task)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -822,32 +788,26 @@ gp_history_init (GpHistory *self)
 /* ------------------------------------------------------------------------ */
 /* Running the async API synchronously (for the CLI and tests)               */
 
-typedef struct
-{
-  GMainContext *context;
-  GAsyncResult *result;
-} SyncCall;
-
-static void
-sync_call_begin (SyncCall *call)
+void
+gp_history_sync_call_begin (GpHistorySyncCall *call)
 {
   call->context = g_main_context_new ();
   call->result = NULL;
   g_main_context_push_thread_default (call->context);
 }
 
-static void
-sync_call_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+void
+gp_history_sync_call_done_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
 {
-  SyncCall *call = user_data;
+  GpHistorySyncCall *call = user_data;
 
   call->result = g_object_ref (result);
 }
 
-static void
-sync_call_wait (SyncCall *call)
+void
+gp_history_sync_call_wait (GpHistorySyncCall *call)
 {
   while (call->result == NULL)
     g_main_context_iteration (call->context, TRUE);
@@ -862,8 +822,8 @@ task_finalized_cb (gpointer  data,
 
 /* Returns once the worker has let go of the task too, so that the caller's
  * next unref of the GpHistory is really its last. */
-static void
-sync_call_end (SyncCall *call)
+void
+gp_history_sync_call_end (GpHistorySyncCall *call)
 {
   gboolean finalized = FALSE;
 
@@ -898,7 +858,7 @@ gp_history_get_path (GpHistory *self)
 }
 
 static void
-open_job (Worker *w,
+open_job (GpHistoryWorker *w,
           GTask  *task)
 {
   g_autoptr(GError) error = NULL;
@@ -931,7 +891,7 @@ gp_history_open_async (const char          *path,
 {
   g_autoptr(GpHistory) self = NULL;
   g_autoptr(GTask) task = NULL;
-  Worker *w;
+  GpHistoryWorker *w;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -939,7 +899,7 @@ gp_history_open_async (const char          *path,
   self = g_object_new (GP_TYPE_HISTORY, NULL);
   self->path = g_strdup (path);
 
-  w = g_new0 (Worker, 1);
+  w = g_new0 (GpHistoryWorker, 1);
   w->path = g_strdup (path);
   w->flags = flags;
   w->lock_fd = -1;
@@ -949,7 +909,7 @@ gp_history_open_async (const char          *path,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_history_open_async);
-  history_push (self, open_job, g_steal_pointer (&task));
+  gp_history_push (self, open_job, g_steal_pointer (&task));
 }
 
 /**
@@ -978,14 +938,14 @@ gp_history_open_sync (const char          *path,
                       GCancellable        *cancellable,
                       GError             **error)
 {
-  SyncCall call;
+  GpHistorySyncCall call;
   GpHistory *self;
 
-  sync_call_begin (&call);
-  gp_history_open_async (path, flags, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
+  gp_history_sync_call_begin (&call);
+  gp_history_open_async (path, flags, cancellable, gp_history_sync_call_done_cb, &call);
+  gp_history_sync_call_wait (&call);
   self = gp_history_open_finish (call.result, error);
-  sync_call_end (&call);
+  gp_history_sync_call_end (&call);
 
   return self;
 }
@@ -994,16 +954,16 @@ gp_history_open_sync (const char          *path,
 /* Begin and complete                                                        */
 
 static void
-begin_job (Worker *w,
+begin_job (GpHistoryWorker *w,
            GTask  *task)
 {
   const char *what = "Could not record the upload in the history";
   GpHistoryEntry *e = g_task_get_task_data (task);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
-  Binder b;
+  GpHistoryBinder b;
 
-  stmt = prepare (w,
+  stmt = gp_history_prepare (w,
                   "INSERT INTO uploads (time_us, profile, profile_id, gateway, account, path, "
                   "filename, size, format, sha256, status, attempts, owner) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
@@ -1014,19 +974,19 @@ begin_job (Worker *w,
       return;
     }
 
-  binder_init (&b, stmt);
-  bind_int64 (&b, g_get_real_time ());
-  bind_text (&b, e->profile);
-  bind_text (&b, e->profile_id);
-  bind_text (&b, e->gateway);
-  bind_text (&b, e->account);
-  bind_text (&b, e->path);
-  bind_text (&b, e->filename);
-  bind_int64 (&b, (gint64) e->size);
-  bind_text (&b, e->format);
-  bind_text (&b, e->sha256);
-  bind_text (&b, w->token);
-  if (!binder_check (&b, w, what, &error) || !step_done (w, stmt, what, &error))
+  gp_history_binder_init (&b, stmt);
+  gp_history_bind_int64 (&b, g_get_real_time ());
+  gp_history_bind_text (&b, e->profile);
+  gp_history_bind_text (&b, e->profile_id);
+  gp_history_bind_text (&b, e->gateway);
+  gp_history_bind_text (&b, e->account);
+  gp_history_bind_text (&b, e->path);
+  gp_history_bind_text (&b, e->filename);
+  gp_history_bind_int64 (&b, (gint64) e->size);
+  gp_history_bind_text (&b, e->format);
+  gp_history_bind_text (&b, e->sha256);
+  gp_history_bind_text (&b, w->token);
+  if (!gp_history_binder_check (&b, w, what, &error) || !gp_history_step_done (w, stmt, what, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1059,7 +1019,7 @@ gp_history_begin_async (GpHistory           *self,
   g_task_set_source_tag (task, gp_history_begin_async);
   g_task_set_task_data (task, gp_history_entry_ref (pending),
                         (GDestroyNotify) gp_history_entry_unref);
-  history_push (self, begin_job, task);
+  gp_history_push (self, begin_job, task);
 }
 
 /**
@@ -1084,14 +1044,14 @@ gp_history_begin_sync (GpHistory       *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  SyncCall call;
+  GpHistorySyncCall call;
   gint64 id;
 
-  sync_call_begin (&call);
-  gp_history_begin_async (self, pending, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
+  gp_history_sync_call_begin (&call);
+  gp_history_begin_async (self, pending, cancellable, gp_history_sync_call_done_cb, &call);
+  gp_history_sync_call_wait (&call);
   id = gp_history_begin_finish (self, call.result, error);
-  sync_call_end (&call);
+  gp_history_sync_call_end (&call);
 
   return id;
 }
@@ -1113,21 +1073,21 @@ complete_data_free (gpointer data)
 
 /* Called when an UPDATE of @id changed nothing: say why. */
 static GError *
-explain_unchanged (Worker *w,
+explain_unchanged (GpHistoryWorker *w,
                    gint64  id)
 {
   const char *what = "Could not complete the upload in the history";
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
-  Binder b;
+  GpHistoryBinder b;
   int rc;
 
-  stmt = prepare (w, "SELECT status FROM uploads WHERE id = ?", what, &error);
+  stmt = gp_history_prepare (w, "SELECT status FROM uploads WHERE id = ?", what, &error);
   if (stmt == NULL)
     return error;
-  binder_init (&b, stmt);
-  bind_int64 (&b, id);
-  if (!binder_check (&b, w, what, &error))
+  gp_history_binder_init (&b, stmt);
+  gp_history_bind_int64 (&b, id);
+  if (!gp_history_binder_check (&b, w, what, &error))
     return error;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -1138,13 +1098,13 @@ explain_unchanged (Worker *w,
     return g_error_new (GP_HISTORY_ERROR, GP_HISTORY_ERROR_NOT_FOUND,
                         "There is no upload %" G_GINT64_FORMAT " in the history (%s)",
                         id, w->path);
-  set_sqlite_error (&error, w, rc, what);
+  gp_history_set_sqlite_error (&error, w, rc, what);
 
   return error;
 }
 
 static void
-complete_job (Worker *w,
+complete_job (GpHistoryWorker *w,
               GTask  *task)
 {
   const char *what = "Could not complete the upload in the history";
@@ -1153,11 +1113,11 @@ complete_job (Worker *w,
   gboolean ok = gp_upload_result_is_ok (r);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
-  Binder b;
+  GpHistoryBinder b;
 
   /* An interrupted row may still be completed: if the process lived after
    * all, the media ID it got is the truth and must not be lost. */
-  stmt = prepare (w,
+  stmt = gp_history_prepare (w,
                   "UPDATE uploads SET status = ?, stage = ?, code = ?, message = ?, "
                   "attempts = ?, duration_ms = ?, media_id = ?, media_url = ?, owner = NULL "
                   "WHERE id = ? AND status IN ('pending', 'interrupted')",
@@ -1168,18 +1128,18 @@ complete_job (Worker *w,
       return;
     }
 
-  binder_init (&b, stmt);
-  bind_text (&b, gp_history_status_to_string (ok ? GP_HISTORY_STATUS_SUCCEEDED
+  gp_history_binder_init (&b, stmt);
+  gp_history_bind_text (&b, gp_history_status_to_string (ok ? GP_HISTORY_STATUS_SUCCEEDED
                                                  : GP_HISTORY_STATUS_FAILED));
-  bind_text (&b, gp_stage_to_string (gp_upload_result_get_stage (r)));
-  bind_text (&b, gp_upload_result_get_code (r));
-  bind_text (&b, gp_upload_result_get_message (r));
-  bind_int64 (&b, gp_upload_result_get_attempts (r));
-  bind_int64 (&b, gp_upload_result_get_duration_ms (r));
-  bind_text (&b, gp_upload_result_get_media_id (r));
-  bind_text (&b, gp_upload_result_get_media_url (r));
-  bind_int64 (&b, d->id);
-  if (!binder_check (&b, w, what, &error) || !step_done (w, stmt, what, &error))
+  gp_history_bind_text (&b, gp_stage_to_string (gp_upload_result_get_stage (r)));
+  gp_history_bind_text (&b, gp_upload_result_get_code (r));
+  gp_history_bind_text (&b, gp_upload_result_get_message (r));
+  gp_history_bind_int64 (&b, gp_upload_result_get_attempts (r));
+  gp_history_bind_int64 (&b, gp_upload_result_get_duration_ms (r));
+  gp_history_bind_text (&b, gp_upload_result_get_media_id (r));
+  gp_history_bind_text (&b, gp_upload_result_get_media_url (r));
+  gp_history_bind_int64 (&b, d->id);
+  if (!gp_history_binder_check (&b, w, what, &error) || !gp_history_step_done (w, stmt, what, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1223,7 +1183,7 @@ gp_history_complete_async (GpHistory           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_history_complete_async);
   g_task_set_task_data (task, d, complete_data_free);
-  history_push (self, complete_job, task);
+  gp_history_push (self, complete_job, task);
 }
 
 gboolean
@@ -1245,425 +1205,53 @@ gp_history_complete_sync (GpHistory       *self,
                           GCancellable    *cancellable,
                           GError         **error)
 {
-  SyncCall call;
+  GpHistorySyncCall call;
   gboolean ok;
 
-  sync_call_begin (&call);
-  gp_history_complete_async (self, id, result, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
+  gp_history_sync_call_begin (&call);
+  gp_history_complete_async (self, id, result, cancellable, gp_history_sync_call_done_cb, &call);
+  gp_history_sync_call_wait (&call);
   ok = gp_history_complete_finish (self, call.result, error);
-  sync_call_end (&call);
+  gp_history_sync_call_end (&call);
 
   return ok;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Reading                                                                   */
-
-/* Runs a prepared SELECT of ENTRY_COLUMNS to the end. */
-static GPtrArray *
-collect_entries (Worker        *w,
-                 sqlite3_stmt  *stmt,
-                 const char    *what,
-                 GError       **error)
+/* Runs a prepared SELECT of GP_HISTORY_ENTRY_COLUMNS to the end. */
+GPtrArray *
+gp_history_collect_entries (GpHistoryWorker        *w,
+                            sqlite3_stmt  *stmt,
+                            const char    *what,
+                            GError       **error)
 {
   g_autoptr(GPtrArray) entries =
     g_ptr_array_new_with_free_func ((GDestroyNotify) gp_history_entry_unref);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (entries, entry_from_stmt (stmt));
+    g_ptr_array_add (entries, gp_history_entry_from_stmt (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       return NULL;
     }
 
   return g_steal_pointer (&entries);
 }
 
-static void
-get_entry_job (Worker *w,
-               GTask  *task)
-{
-  const char *what = "Could not read the upload history";
-  gint64 id = *(gint64 *) g_task_get_task_data (task);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  GError *error = NULL;
-  Binder b;
-
-  stmt = prepare (w, "SELECT " ENTRY_COLUMNS " FROM uploads AS u WHERE u.id = ?", what, &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  binder_init (&b, stmt);
-  bind_int64 (&b, id);
-  if (!binder_check (&b, w, what, &error) ||
-      (entries = collect_entries (w, stmt, what, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (entries->len == 0)
-    {
-      g_task_return_new_error (task, GP_HISTORY_ERROR, GP_HISTORY_ERROR_NOT_FOUND,
-                               "There is no upload %" G_GINT64_FORMAT " in the history (%s)",
-                               id, w->path);
-      return;
-    }
-
-  g_task_return_pointer (task, gp_history_entry_ref (g_ptr_array_index (entries, 0)),
-                         (GDestroyNotify) gp_history_entry_unref);
-}
-
-void
-gp_history_get_entry_async (GpHistory           *self,
-                            gint64               id,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_get_entry_async);
-  g_task_set_task_data (task, g_memdup2 (&id, sizeof id), g_free);
-  history_push (self, get_entry_job, task);
-}
-
-/**
- * gp_history_get_entry_finish:
- *
- * Returns: (transfer full): the row, or %NULL with @error set
- *   (%GP_HISTORY_ERROR_NOT_FOUND if there is no such row)
- */
-GpHistoryEntry *
-gp_history_get_entry_finish (GpHistory     *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_get_entry_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GpHistoryEntry *
-gp_history_get_entry_sync (GpHistory     *self,
-                           gint64         id,
-                           GCancellable  *cancellable,
-                           GError       **error)
-{
-  SyncCall call;
-  GpHistoryEntry *entry;
-
-  sync_call_begin (&call);
-  gp_history_get_entry_async (self, id, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
-  entry = gp_history_get_entry_finish (self, call.result, error);
-  sync_call_end (&call);
-
-  return entry;
-}
-
-/* A query's parameters, bound in the order build_query() wrote them. */
-typedef struct
-{
-  gboolean  is_text;
-  char     *text;
-  gint64    number;
-} Param;
-
-static void
-param_clear (gpointer data)
-{
-  g_free (((Param *) data)->text);
-}
-
-static void
-add_text_param (GArray *params,
-                char   *text)
-{
-  Param p = { TRUE, text, 0 };
-
-  g_array_append_val (params, p);
-}
-
-static void
-add_int_param (GArray *params,
-               gint64  number)
-{
-  Param p = { FALSE, NULL, number };
-
-  g_array_append_val (params, p);
-}
-
-/* An FTS5 string: the whole input as one phrase in double quotes, inner
- * quotes doubled, so that no operator, column filter or `*` inside it means
- * anything. With the trigram tokenizer the phrase matches any substring. */
-static char *
-fts_phrase (const char *text)
-{
-  GString *out = g_string_new ("\"");
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-
-  return g_string_free (out, FALSE);
-}
-
-/* A LIKE pattern for "contains", with `\` as the ESCAPE character. */
-static char *
-like_contains (const char *text)
-{
-  GString *out = g_string_new ("%");
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '%');
-
-  return g_string_free (out, FALSE);
-}
-
-/* Builds the SELECT (or count) for @q from fixed SQL fragments; every value
- * from the query goes into @params, never into the SQL text.
- *
- * Text of three or more characters goes through the trigram index. Shorter
- * text cannot (trigrams need three characters, and LIKE on the FTS table
- * misses two CJK characters), so it scans the base table with LIKE.
- *
- * Rows are newest first by id: ids are handed out at begin, in begin order,
- * so this matches begin time without a sort, and FTS5 can walk its rowids
- * backwards and stop at the limit. */
-static char *
-build_query (const GpHistoryQuery *q,
-             gboolean              count,
-             GArray               *params)
-{
-  GString *sql = g_string_new (count ? "SELECT count(*) FROM " : "SELECT " ENTRY_COLUMNS " FROM ");
-  const char *id_column = "u.id";
-  gboolean use_fts = q->text != NULL && g_utf8_strlen (q->text, -1) >= 3;
-  gboolean other_filters = q->profile != NULL || q->profile_id != NULL ||
-                           q->gateway != GP_GATEWAY_INVALID || q->status >= 0 ||
-                           q->since_us != G_MININT64 || q->until_us != G_MAXINT64;
-
-  /* Counting text matches alone needs no row of the base table. */
-  if (count && use_fts && !other_filters)
-    {
-      g_string_append (sql, "uploads_fts WHERE uploads_fts MATCH ?");
-      add_text_param (params, fts_phrase (q->text));
-      return g_string_free (sql, FALSE);
-    }
-
-  if (use_fts)
-    {
-      g_string_append (sql, "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid "
-                            "WHERE uploads_fts MATCH ?");
-      add_text_param (params, fts_phrase (q->text));
-      id_column = "uploads_fts.rowid";
-    }
-  else
-    {
-      g_string_append (sql, "uploads AS u WHERE 1");
-      if (q->text != NULL)
-        {
-          g_string_append (sql, " AND (u.filename LIKE ?1 ESCAPE '\\' OR u.media_id LIKE ?1 "
-                                "ESCAPE '\\' OR u.profile LIKE ?1 ESCAPE '\\' OR u.code LIKE ?1 "
-                                "ESCAPE '\\')");
-          add_text_param (params, like_contains (q->text));
-        }
-    }
-
-  if (q->profile != NULL)
-    {
-      g_string_append (sql, " AND u.profile = ?");
-      add_text_param (params, g_strdup (q->profile));
-    }
-  if (q->profile_id != NULL)
-    {
-      g_string_append (sql, " AND u.profile_id = ?");
-      add_text_param (params, g_strdup (q->profile_id));
-    }
-  if (q->gateway != GP_GATEWAY_INVALID)
-    {
-      g_string_append (sql, " AND u.gateway = ?");
-      add_text_param (params, g_strdup (gp_gateway_kind_to_string (q->gateway)));
-    }
-  if (q->status >= 0)
-    {
-      g_string_append (sql, " AND u.status = ?");
-      add_text_param (params, g_strdup (gp_history_status_to_string (q->status)));
-    }
-  if (q->since_us != G_MININT64)
-    {
-      g_string_append (sql, " AND u.time_us >= ?");
-      add_int_param (params, q->since_us);
-    }
-  if (q->until_us != G_MAXINT64)
-    {
-      g_string_append (sql, " AND u.time_us < ?");
-      add_int_param (params, q->until_us);
-    }
-
-  if (!count)
-    {
-      if (q->before_id > 0)
-        {
-          g_string_append_printf (sql, " AND %s < ?", id_column);
-          add_int_param (params, q->before_id);
-        }
-      g_string_append_printf (sql, " ORDER BY %s DESC LIMIT ? OFFSET ?", id_column);
-      add_int_param (params, q->limit > 0 ? (gint64) q->limit : -1);
-      add_int_param (params, q->offset);
-    }
-
-  return g_string_free (sql, FALSE);
-}
-
-static sqlite3_stmt *
-prepare_query (Worker               *w,
-               const GpHistoryQuery *q,
-               gboolean              count,
-               const char           *what,
-               GError              **error)
-{
-  g_autoptr(GArray) params = g_array_new (FALSE, TRUE, sizeof (Param));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = NULL;
-  Binder b;
-
-  g_array_set_clear_func (params, param_clear);
-  sql = build_query (q, count, params);
-  stmt = prepare (w, sql, what, error);
-  if (stmt == NULL)
-    return NULL;
-
-  binder_init (&b, stmt);
-  for (guint i = 0; i < params->len; i++)
-    {
-      Param *p = &g_array_index (params, Param, i);
-
-      if (p->is_text)
-        bind_text (&b, p->text);
-      else
-        bind_int64 (&b, p->number);
-    }
-  if (!binder_check (&b, w, what, error))
-    return NULL;
-
-  return g_steal_pointer (&stmt);
-}
-
-static void
-search_job (Worker *w,
-            GTask  *task)
-{
-  const char *what = "Could not search the upload history";
-  const GpHistoryQuery *q = g_task_get_task_data (task);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GPtrArray *entries;
-  GError *error = NULL;
-
-  stmt = prepare_query (w, q, FALSE, what, &error);
-  if (stmt == NULL || (entries = collect_entries (w, stmt, what, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * gp_history_search_async:
- * @query: (nullable): what to find; %NULL for every row
- *
- * Finds rows, newest first, one page at a time (see the query's limit,
- * offset and before-id).
- */
-void
-gp_history_search_async (GpHistory            *self,
-                         const GpHistoryQuery *query,
-                         GCancellable         *cancellable,
-                         GAsyncReadyCallback   callback,
-                         gpointer              user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_search_async);
-  g_task_set_task_data (task,
-                        query != NULL ? gp_history_query_copy (query) : gp_history_query_new (),
-                        (GDestroyNotify) gp_history_query_free);
-  history_push (self, search_job, task);
-}
-
-/**
- * gp_history_search_finish:
- *
- * Returns: (transfer container) (element-type GpHistoryEntry): the rows,
- *   or %NULL with @error set
- */
-GPtrArray *
-gp_history_search_finish (GpHistory     *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_search_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GPtrArray *
-gp_history_search_sync (GpHistory            *self,
-                        const GpHistoryQuery *query,
-                        GCancellable         *cancellable,
-                        GError              **error)
-{
-  SyncCall call;
-  GPtrArray *entries;
-
-  sync_call_begin (&call);
-  gp_history_search_async (self, query, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
-  entries = gp_history_search_finish (self, call.result, error);
-  sync_call_end (&call);
-
-  return entries;
-}
-
 /* Runs a prepared SELECT of one integer. */
-static gboolean
-single_int64 (Worker        *w,
-              sqlite3_stmt  *stmt,
-              gint64        *value,
-              const char    *what,
-              GError       **error)
+gboolean
+gp_history_single_int64 (GpHistoryWorker        *w,
+                         sqlite3_stmt  *stmt,
+                         gint64        *value,
+                         const char    *what,
+                         GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, w, rc, what);
+      gp_history_set_sqlite_error (error, w, rc, what);
       return FALSE;
     }
   *value = sqlite3_column_int64 (stmt, 0);
@@ -1671,530 +1259,3 @@ single_int64 (Worker        *w,
   return TRUE;
 }
 
-static void
-count_job (Worker *w,
-           GTask  *task)
-{
-  const char *what = "Could not count rows in the upload history";
-  const GpHistoryQuery *q = g_task_get_task_data (task);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
-  gint64 n;
-
-  stmt = prepare_query (w, q, TRUE, what, &error);
-  if (stmt == NULL || !single_int64 (w, stmt, &n, what, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_int (task, n);
-}
-
-/**
- * gp_history_count_async:
- * @query: (nullable): the same query as for gp_history_search_async(); its
- *   limit, offset and before-id are ignored
- *
- * Counts every row @query matches.
- */
-void
-gp_history_count_async (GpHistory            *self,
-                        const GpHistoryQuery *query,
-                        GCancellable         *cancellable,
-                        GAsyncReadyCallback   callback,
-                        gpointer              user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_count_async);
-  g_task_set_task_data (task,
-                        query != NULL ? gp_history_query_copy (query) : gp_history_query_new (),
-                        (GDestroyNotify) gp_history_query_free);
-  history_push (self, count_job, task);
-}
-
-/**
- * gp_history_count_finish:
- *
- * Returns: the number of rows, or -1 with @error set
- */
-gint64
-gp_history_count_finish (GpHistory     *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_count_async, -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-gint64
-gp_history_count_sync (GpHistory            *self,
-                       const GpHistoryQuery *query,
-                       GCancellable         *cancellable,
-                       GError              **error)
-{
-  SyncCall call;
-  gint64 n;
-
-  sync_call_begin (&call);
-  gp_history_count_async (self, query, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
-  n = gp_history_count_finish (self, call.result, error);
-  sync_call_end (&call);
-
-  return n;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Duplicates and capacity                                                   */
-
-typedef struct
-{
-  GpGatewayKind  gateway;
-  char          *profile_id;
-  char          *second;      /* sha256 or account */
-} LookupData;
-
-static void
-lookup_data_free (gpointer data)
-{
-  LookupData *d = data;
-
-  g_free (d->profile_id);
-  g_free (d->second);
-  g_free (d);
-}
-
-static void
-find_duplicate_job (Worker *w,
-                    GTask  *task)
-{
-  const char *what = "Could not look for duplicates in the upload history";
-  LookupData *d = g_task_get_task_data (task);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  GError *error = NULL;
-  Binder b;
-
-  stmt = prepare (w,
-                  "SELECT " ENTRY_COLUMNS " FROM uploads AS u "
-                  "WHERE u.status = 'succeeded' AND u.sha256 = ? AND u.profile_id = ? "
-                  "ORDER BY u.id ASC LIMIT 1",
-                  what, &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  binder_init (&b, stmt);
-  bind_text (&b, d->second);
-  bind_text (&b, d->profile_id);
-  if (!binder_check (&b, w, what, &error) ||
-      (entries = collect_entries (w, stmt, what, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (entries->len == 0)
-    g_task_return_pointer (task, NULL, NULL);
-  else
-    g_task_return_pointer (task, gp_history_entry_ref (g_ptr_array_index (entries, 0)),
-                           (GDestroyNotify) gp_history_entry_unref);
-}
-
-/**
- * gp_history_find_duplicate_async:
- * @profile_id: the profile's stable id
- * @sha256: the file's SHA-256, hex (either case)
- *
- * Looks for the earliest succeeded upload of the same content through the
- * same profile, so that an upload can be skipped (`"duplicate_of"`).
- */
-void
-gp_history_find_duplicate_async (GpHistory           *self,
-                                 const char          *profile_id,
-                                 const char          *sha256,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-  LookupData *d;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-  g_return_if_fail (profile_id != NULL);
-  g_return_if_fail (sha256 != NULL);
-
-  d = g_new0 (LookupData, 1);
-  d->profile_id = g_strdup (profile_id);
-  d->second = g_ascii_strdown (sha256, -1);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_find_duplicate_async);
-  g_task_set_task_data (task, d, lookup_data_free);
-  history_push (self, find_duplicate_job, task);
-}
-
-/**
- * gp_history_find_duplicate_finish:
- * @duplicate: (out) (transfer full) (nullable): the earliest succeeded row
- *   with this content and profile, or %NULL if there is none
- *
- * Returns: %FALSE with @error set if the lookup failed
- */
-gboolean
-gp_history_find_duplicate_finish (GpHistory       *self,
-                                  GAsyncResult    *result,
-                                  GpHistoryEntry **duplicate,
-                                  GError         **error)
-{
-  GError *local_error = NULL;
-  GpHistoryEntry *entry;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gp_history_find_duplicate_async, FALSE);
-
-  entry = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (duplicate != NULL)
-    *duplicate = entry;
-  else if (entry != NULL)
-    gp_history_entry_unref (entry);
-
-  return TRUE;
-}
-
-gboolean
-gp_history_find_duplicate_sync (GpHistory       *self,
-                                const char      *profile_id,
-                                const char      *sha256,
-                                GpHistoryEntry **duplicate,
-                                GCancellable    *cancellable,
-                                GError         **error)
-{
-  SyncCall call;
-  gboolean ok;
-
-  sync_call_begin (&call);
-  gp_history_find_duplicate_async (self, profile_id, sha256, cancellable, sync_call_done_cb,
-                                   &call);
-  sync_call_wait (&call);
-  ok = gp_history_find_duplicate_finish (self, call.result, duplicate, error);
-  sync_call_end (&call);
-
-  return ok;
-}
-
-static void
-count_succeeded_job (Worker *w,
-                     GTask  *task)
-{
-  const char *what = "Could not count uploads in the history";
-  LookupData *d = g_task_get_task_data (task);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
-  Binder b;
-  gint64 n;
-
-  stmt = prepare (w,
-                  "SELECT count(*) FROM uploads WHERE status = 'succeeded' AND gateway = ? "
-                  "AND (profile_id = ? OR account = ?)",
-                  what, &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  binder_init (&b, stmt);
-  bind_text (&b, gp_gateway_kind_to_string (d->gateway));
-  bind_text (&b, d->profile_id);
-  bind_text (&b, d->second);
-  if (!binder_check (&b, w, what, &error) || !single_int64 (w, stmt, &n, what, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_int (task, n);
-}
-
-/**
- * gp_history_count_succeeded_async:
- * @gateway: the gateway the uploads went to
- * @profile_id: (nullable): count this profile's uploads
- * @account: (nullable): and/or those to this merchant account (Alipay
- *   app_id), whichever profile sent them
- *
- * Counts succeeded uploads, for a check against a gateway's cap such as
- * %GP_HISTORY_ALIPAY_CAPACITY (see gp_history_near_capacity()).
- */
-void
-gp_history_count_succeeded_async (GpHistory           *self,
-                                  GpGatewayKind        gateway,
-                                  const char          *profile_id,
-                                  const char          *account,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  GTask *task;
-  LookupData *d;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-  g_return_if_fail (gp_gateway_kind_to_string (gateway) != NULL);
-  g_return_if_fail (profile_id != NULL || account != NULL);
-
-  d = g_new0 (LookupData, 1);
-  d->gateway = gateway;
-  d->profile_id = g_strdup (profile_id);
-  d->second = g_strdup (account);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_count_succeeded_async);
-  g_task_set_task_data (task, d, lookup_data_free);
-  history_push (self, count_succeeded_job, task);
-}
-
-/**
- * gp_history_count_succeeded_finish:
- *
- * Returns: the count, or -1 with @error set
- */
-gint64
-gp_history_count_succeeded_finish (GpHistory     *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gp_history_count_succeeded_async, -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-gint64
-gp_history_count_succeeded_sync (GpHistory     *self,
-                                 GpGatewayKind  gateway,
-                                 const char    *profile_id,
-                                 const char    *account,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
-{
-  SyncCall call;
-  gint64 n;
-
-  sync_call_begin (&call);
-  gp_history_count_succeeded_async (self, gateway, profile_id, account, cancellable,
-                                    sync_call_done_cb, &call);
-  sync_call_wait (&call);
-  n = gp_history_count_succeeded_finish (self, call.result, error);
-  sync_call_end (&call);
-
-  return n;
-}
-
-/**
- * gp_history_near_capacity:
- *
- * Returns: %TRUE once @count reaches 90% of @capacity
- */
-gboolean
-gp_history_near_capacity (gint64 count,
-                          gint64 capacity)
-{
-  g_return_val_if_fail (capacity > 0, FALSE);
-
-  return count * 10 >= capacity * 9;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Export                                                                    */
-
-typedef struct
-{
-  GpHistoryQuery        *query;
-  GpHistoryExportFormat  format;
-  GOutputStream         *stream;
-} ExportData;
-
-static void
-export_data_free (gpointer data)
-{
-  ExportData *d = data;
-
-  gp_history_query_free (d->query);
-  g_object_unref (d->stream);
-  g_free (d);
-}
-
-static gboolean
-flush_buffer (GOutputStream  *stream,
-              GString        *buffer,
-              GCancellable   *cancellable,
-              GError        **error)
-{
-  if (!g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
-    return FALSE;
-  g_string_truncate (buffer, 0);
-
-  return TRUE;
-}
-
-static void
-append_json_entry (GString        *buffer,
-                   GpHistoryEntry *entry)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = gp_history_entry_to_json (entry);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  g_string_append (buffer, text);
-}
-
-static void
-export_job (Worker *w,
-            GTask  *task)
-{
-  const char *what = "Could not export the upload history";
-  ExportData *d = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GString) buffer = g_string_new (NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
-  gboolean first = TRUE;
-  int rc;
-
-  stmt = prepare_query (w, d->query, FALSE, what, &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (d->format == GP_HISTORY_EXPORT_CSV)
-    {
-      /* A byte-order mark, so that spreadsheet programs read UTF-8. */
-      g_string_append (buffer, "\xEF\xBB\xBF");
-      gp_history_append_csv_header (buffer);
-    }
-  else
-    {
-      g_string_append_c (buffer, '[');
-    }
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GpHistoryEntry) entry = entry_from_stmt (stmt);
-
-      if (d->format == GP_HISTORY_EXPORT_CSV)
-        {
-          gp_history_entry_append_csv (entry, buffer);
-        }
-      else
-        {
-          g_string_append (buffer, first ? "\n" : ",\n");
-          append_json_entry (buffer, entry);
-        }
-      first = FALSE;
-      if (buffer->len >= 64 * 1024 && !flush_buffer (d->stream, buffer, cancellable, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (&error, w, rc, what);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (d->format == GP_HISTORY_EXPORT_JSON)
-    g_string_append (buffer, first ? "]\n" : "\n]\n");
-  if (!flush_buffer (d->stream, buffer, cancellable, &error) ||
-      !g_output_stream_flush (d->stream, cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * gp_history_export_async:
- * @query: (nullable): the rows to export; %NULL for all, newest first
- * @format: CSV (RFC 4180, CRLF, with a UTF-8 byte-order mark and a header
- *   line) or JSON (one array of the objects of gp_history_entry_to_json())
- * @stream: where to write; written from the history's thread until the
- *   operation finishes, and not closed
- */
-void
-gp_history_export_async (GpHistory             *self,
-                         const GpHistoryQuery  *query,
-                         GpHistoryExportFormat  format,
-                         GOutputStream         *stream,
-                         GCancellable          *cancellable,
-                         GAsyncReadyCallback    callback,
-                         gpointer               user_data)
-{
-  GTask *task;
-  ExportData *d;
-
-  g_return_if_fail (GP_IS_HISTORY (self));
-  g_return_if_fail (format == GP_HISTORY_EXPORT_CSV || format == GP_HISTORY_EXPORT_JSON);
-  g_return_if_fail (G_IS_OUTPUT_STREAM (stream));
-
-  d = g_new0 (ExportData, 1);
-  d->query = query != NULL ? gp_history_query_copy (query) : gp_history_query_new ();
-  d->format = format;
-  d->stream = g_object_ref (stream);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_history_export_async);
-  g_task_set_task_data (task, d, export_data_free);
-  history_push (self, export_job, task);
-}
-
-gboolean
-gp_history_export_finish (GpHistory     *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gp_history_export_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-gp_history_export_sync (GpHistory             *self,
-                        const GpHistoryQuery  *query,
-                        GpHistoryExportFormat  format,
-                        GOutputStream         *stream,
-                        GCancellable          *cancellable,
-                        GError               **error)
-{
-  SyncCall call;
-  gboolean ok;
-
-  sync_call_begin (&call);
-  gp_history_export_async (self, query, format, stream, cancellable, sync_call_done_cb, &call);
-  sync_call_wait (&call);
-  ok = gp_history_export_finish (self, call.result, error);
-  sync_call_end (&call);
-
-  return ok;
-}
