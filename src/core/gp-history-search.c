@@ -26,7 +26,10 @@ get_entry_job (GpHistoryWorker *w,
   GError *error = NULL;
   GpHistoryBinder b;
 
-  stmt = gp_history_prepare (w, "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM uploads AS u WHERE u.id = ?", what, &error);
+  stmt = gp_history_prepare (w,
+                             "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM uploads AS u "
+                             "WHERE u.id = ?",
+                             what, &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -188,7 +191,8 @@ build_query (const GpHistoryQuery *q,
              gboolean              count,
              GArray               *params)
 {
-  GString *sql = g_string_new (count ? "SELECT count(*) FROM " : "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM ");
+  GString *sql = g_string_new (count ? "SELECT count(*) FROM "
+                                     : "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM ");
   const char *id_column = "u.id";
   gboolean use_fts = q->text != NULL && g_utf8_strlen (q->text, -1) >= 3;
   gboolean other_filters = q->profile != NULL || q->profile_id != NULL ||
@@ -496,10 +500,10 @@ find_duplicate_job (GpHistoryWorker *w,
   GpHistoryBinder b;
 
   stmt = gp_history_prepare (w,
-                  "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM uploads AS u "
-                  "WHERE u.status = 'succeeded' AND u.sha256 = ? AND u.profile_id = ? "
-                  "ORDER BY u.id ASC LIMIT 1",
-                  what, &error);
+                             "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM uploads AS u "
+                             "WHERE u.status = 'succeeded' AND u.sha256 = ? AND u.profile_id = ? "
+                             "ORDER BY u.id ASC LIMIT 1",
+                             what, &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -600,8 +604,8 @@ gp_history_find_duplicate_sync (GpHistory       *self,
   gboolean ok;
 
   gp_history_sync_call_begin (&call);
-  gp_history_find_duplicate_async (self, profile_id, sha256, cancellable, gp_history_sync_call_done_cb,
-                                   &call);
+  gp_history_find_duplicate_async (self, profile_id, sha256, cancellable,
+                                   gp_history_sync_call_done_cb, &call);
   gp_history_sync_call_wait (&call);
   ok = gp_history_find_duplicate_finish (self, call.result, duplicate, error);
   gp_history_sync_call_end (&call);
@@ -621,9 +625,9 @@ count_succeeded_job (GpHistoryWorker *w,
   gint64 n;
 
   stmt = gp_history_prepare (w,
-                  "SELECT count(*) FROM uploads WHERE status = 'succeeded' AND gateway = ? "
-                  "AND (profile_id = ? OR account = ?)",
-                  what, &error);
+                             "SELECT count(*) FROM uploads WHERE status = 'succeeded' "
+                             "AND gateway = ? AND (profile_id = ? OR account = ?)",
+                             what, &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -633,7 +637,8 @@ count_succeeded_job (GpHistoryWorker *w,
   gp_history_bind_text (&b, gp_gateway_kind_to_string (d->gateway));
   gp_history_bind_text (&b, d->profile_id);
   gp_history_bind_text (&b, d->second);
-  if (!gp_history_binder_check (&b, w, what, &error) || !gp_history_single_int64 (w, stmt, &n, what, &error))
+  if (!gp_history_binder_check (&b, w, what, &error) ||
+      !gp_history_single_int64 (w, stmt, &n, what, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -904,7 +909,8 @@ gp_history_export_sync (GpHistory             *self,
   gboolean ok;
 
   gp_history_sync_call_begin (&call);
-  gp_history_export_async (self, query, format, stream, cancellable, gp_history_sync_call_done_cb, &call);
+  gp_history_export_async (self, query, format, stream, cancellable,
+                           gp_history_sync_call_done_cb, &call);
   gp_history_sync_call_wait (&call);
   ok = gp_history_export_finish (self, call.result, error);
   gp_history_sync_call_end (&call);

@@ -506,7 +506,7 @@ sweep_interrupted (GpHistoryWorker  *w,
   int rc;
 
   select = gp_history_prepare (w, "SELECT DISTINCT owner FROM uploads WHERE status = 'pending'",
-                    what, error);
+                               what, error);
   if (select == NULL)
     return FALSE;
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
@@ -529,9 +529,9 @@ sweep_interrupted (GpHistoryWorker  *w,
     return TRUE;
 
   update = gp_history_prepare (w,
-                    "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
-                    "owner = NULL WHERE status = 'pending' AND owner IS ?",
-                    what, error);
+                               "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
+                               "owner = NULL WHERE status = 'pending' AND owner IS ?",
+                               what, error);
   if (update == NULL || !exec_sql (w, "BEGIN IMMEDIATE", what, error))
     return FALSE;
   for (guint i = 0; i < dead->len; i++)
@@ -543,7 +543,8 @@ sweep_interrupted (GpHistoryWorker  *w,
       gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_CODE);
       gp_history_bind_text (&b, GP_HISTORY_INTERRUPTED_MESSAGE);
       gp_history_bind_text (&b, g_ptr_array_index (dead, i));
-      if (!gp_history_binder_check (&b, w, what, error) || !gp_history_step_done (w, update, what, error))
+      if (!gp_history_binder_check (&b, w, what, error) ||
+          !gp_history_step_done (w, update, what, error))
         {
           rollback (w);
           return FALSE;
@@ -649,9 +650,10 @@ worker_close (GpHistoryWorker *w)
       GpHistoryBinder b;
 
       stmt = gp_history_prepare (w,
-                      "UPDATE uploads SET status = 'interrupted', code = ?, message = ?, "
-                      "owner = NULL WHERE status = 'pending' AND owner = ?",
-                      "Could not close the upload history", &error);
+                                 "UPDATE uploads SET status = 'interrupted', code = ?, "
+                                 "message = ?, owner = NULL "
+                                 "WHERE status = 'pending' AND owner = ?",
+                                 "Could not close the upload history", &error);
       if (stmt != NULL)
         {
           gp_history_binder_init (&b, stmt);
@@ -964,10 +966,11 @@ begin_job (GpHistoryWorker *w,
   GpHistoryBinder b;
 
   stmt = gp_history_prepare (w,
-                  "INSERT INTO uploads (time_us, profile, profile_id, gateway, account, path, "
-                  "filename, size, format, sha256, status, attempts, owner) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                  what, &error);
+                             "INSERT INTO uploads (time_us, profile, profile_id, gateway, "
+                             "account, path, filename, size, format, sha256, status, "
+                             "attempts, owner) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+                             what, &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -986,7 +989,8 @@ begin_job (GpHistoryWorker *w,
   gp_history_bind_text (&b, e->format);
   gp_history_bind_text (&b, e->sha256);
   gp_history_bind_text (&b, w->token);
-  if (!gp_history_binder_check (&b, w, what, &error) || !gp_history_step_done (w, stmt, what, &error))
+  if (!gp_history_binder_check (&b, w, what, &error) ||
+      !gp_history_step_done (w, stmt, what, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1118,10 +1122,10 @@ complete_job (GpHistoryWorker *w,
   /* An interrupted row may still be completed: if the process lived after
    * all, the media ID it got is the truth and must not be lost. */
   stmt = gp_history_prepare (w,
-                  "UPDATE uploads SET status = ?, stage = ?, code = ?, message = ?, "
-                  "attempts = ?, duration_ms = ?, media_id = ?, media_url = ?, owner = NULL "
-                  "WHERE id = ? AND status IN ('pending', 'interrupted')",
-                  what, &error);
+                             "UPDATE uploads SET status = ?, stage = ?, code = ?, message = ?, "
+                             "attempts = ?, duration_ms = ?, media_id = ?, media_url = ?, "
+                             "owner = NULL WHERE id = ? AND status IN ('pending', 'interrupted')",
+                             what, &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -1139,7 +1143,8 @@ complete_job (GpHistoryWorker *w,
   gp_history_bind_text (&b, gp_upload_result_get_media_id (r));
   gp_history_bind_text (&b, gp_upload_result_get_media_url (r));
   gp_history_bind_int64 (&b, d->id);
-  if (!gp_history_binder_check (&b, w, what, &error) || !gp_history_step_done (w, stmt, what, &error))
+  if (!gp_history_binder_check (&b, w, what, &error) ||
+      !gp_history_step_done (w, stmt, what, &error))
     {
       g_task_return_error (task, error);
       return;
