@@ -55,6 +55,7 @@ struct _GpHistoryWorker
   char               *lock_path;
   int                 lock_fd;
   gboolean            opened;
+  GCancellable       *cancellable;   /* the running job's, borrowed */
 };
 
 /* A job: runs on the worker thread and returns through @task. */

@@ -42,6 +42,8 @@
  */
 
 #define BUSY_TIMEOUT_MS 5000
+#define BUSY_SLEEP_MS 2
+#define PROGRESS_STEPS 10000
 
 
 /* Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -151,17 +153,52 @@ error_code_for_sqlite (int rc)
 }
 
 /* Every SQLite failure ends here: a specific code, what we were doing, the
- * file, and SQLite's own message. */
+ * file, and SQLite's own message. A statement stopped because the caller
+ * cancelled (see busy_cb() and progress_cb()) is G_IO_ERROR_CANCELLED. */
 void
-gp_history_set_sqlite_error (GError     **error,
-                             GpHistoryWorker      *w,
-                             int          rc,
-                             const char  *what)
+gp_history_set_sqlite_error (GError          **error,
+                             GpHistoryWorker  *w,
+                             int               rc,
+                             const char       *what)
 {
   const char *detail = w->db != NULL ? sqlite3_errmsg (w->db) : sqlite3_errstr (rc);
 
+  if (((rc & 0xff) == SQLITE_INTERRUPT || (rc & 0xff) == SQLITE_BUSY) &&
+      g_cancellable_is_cancelled (w->cancellable))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s (%s): %s", what, w->path,
+                   "cancelled");
+      return;
+    }
+
   g_set_error (error, GP_HISTORY_ERROR, error_code_for_sqlite (rc),
                "%s (%s): %s", what, w->path, detail);
+}
+
+/* Waits for another process's write to end, for BUSY_TIMEOUT_MS at most,
+ * or until the caller cancels. */
+static int
+busy_cb (gpointer data,
+         int      count)
+{
+  GpHistoryWorker *w = data;
+
+  if (g_cancellable_is_cancelled (w->cancellable) ||
+      (gint64) count * BUSY_SLEEP_MS >= BUSY_TIMEOUT_MS)
+    return 0;
+  g_usleep (BUSY_SLEEP_MS * 1000);
+
+  return 1;
+}
+
+/* Lets a long statement (a search of a short term scans every row) stop
+ * as soon as its caller cancels, freeing the thread for the next job. */
+static int
+progress_cb (gpointer data)
+{
+  GpHistoryWorker *w = data;
+
+  return g_cancellable_is_cancelled (w->cancellable);
 }
 
 sqlite3_stmt *
@@ -595,7 +632,8 @@ worker_open (GpHistoryWorker  *w,
       return FALSE;
     }
   sqlite3_extended_result_codes (w->db, 1);
-  sqlite3_busy_timeout (w->db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_handler (w->db, busy_cb, w);
+  sqlite3_progress_handler (w->db, PROGRESS_STEPS, progress_cb, w);
 
   /* SQLite silently opens a file it may not write read-only; say so now
    * rather than at the first upload. */
@@ -720,8 +758,10 @@ worker_main (gpointer data)
           g_free (job);
           break;
         }
+      w->cancellable = g_task_get_cancellable (job->task);
       if (!g_task_return_error_if_cancelled (job->task))
         job->func (w, job->task);
+      w->cancellable = NULL;
       /* Drop this thread's reference in the caller's context (an idle,
        * not g_main_context_invoke, which may run it right here), so that
        * the last reference to the task, and so perhaps to the GpHistory,

@@ -1181,6 +1181,80 @@ test_error_read_only (void)
   g_chmod (path, 0644);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  GError    *error;
+  gint64     id;
+} BusyState;
+
+static void
+busy_begun_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BusyState *state = user_data;
+
+  state->id = gp_history_begin_finish (GP_HISTORY (object), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Another process holds the write lock: a begin waits for it, up to 5 s,
+ * then fails with SQLite's "database is locked"; a caller that cancels
+ * stops the wait at once. */
+static void
+test_error_busy (void)
+{
+  g_autofree char *path = gp_history_dup_default_path ();
+  g_autoptr(GpHistory) h = open_history (NULL);
+  g_autoptr(GpHistoryEntry) pending = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  BusyState state = { 0 };
+  sqlite3 *other = NULL;
+  gint64 start;
+
+  g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  pending = gp_history_entry_new_pending ("P", "p", GP_GATEWAY_ALIPAY, NULL, "/b.jpg", 1,
+                                          GP_FORMAT_JPEG, SHA_A);
+
+  /* Cancelled while waiting. */
+  state.loop = g_main_loop_new (NULL, FALSE);
+  start = g_get_monotonic_time ();
+  gp_history_begin_async (h, pending, cancellable, busy_begun_cb, &state);
+  g_timeout_add (200, cancel_cb, cancellable);
+  g_main_loop_run (state.loop);
+  g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (state.id, ==, -1);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_clear_error (&state.error);
+  g_main_loop_unref (state.loop);
+
+  /* Not cancelled: gives up after the timeout, with SQLite's words. */
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (gp_history_begin_sync (h, pending, NULL, &error), ==, -1);
+  g_assert_error (error, GP_HISTORY_ERROR, GP_HISTORY_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "database is locked"));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * G_USEC_PER_SEC);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* Once the other writer is done, the same begin works. */
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_assert_cmpint (gp_history_begin_sync (h, pending, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
 static void
 test_error_cant_open (void)
 {
@@ -1254,6 +1328,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/history/error/damaged-pages", test_error_damaged_pages);
   g_test_add_func ("/gatepost/history/error/read-only", test_error_read_only);
   g_test_add_func ("/gatepost/history/error/cant-open", test_error_cant_open);
+  g_test_add_func ("/gatepost/history/error/busy", test_error_busy);
 
   return g_test_run ();
 }
