@@ -14,6 +14,20 @@
 
 G_BEGIN_DECLS
 
+/*
+ * GpHistory: every upload, one row each, in
+ * `$XDG_DATA_HOME/gatepost/history.sqlite3`. All work runs in order on the
+ * history's own thread; each operation is `_async`/`_finish` (with a
+ * `_sync` wrapper for the CLI). An upload is recorded in two steps:
+ *
+ *   id = begin (gp_history_entry_new_pending (…))   before the first byte
+ *   complete (id, result)                            after the outcome
+ *
+ * A row still pending when its process dies becomes interrupted at the next
+ * open (by any process); rows of live processes are left alone.
+ * Nothing secret is ever stored.
+ */
+
 /* The schema version this build writes (PRAGMA user_version). */
 #define GP_HISTORY_SCHEMA_VERSION 2
 
