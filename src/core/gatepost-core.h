@@ -22,5 +22,6 @@
 #include "gp-key.h"
 #include "gp-profile.h"
 #include "gp-profile-store.h"
+#include "gp-history.h"
 
 #undef GATEPOST_CORE_INSIDE
