@@ -23,5 +23,6 @@
 #include "gp-profile.h"
 #include "gp-profile-store.h"
 #include "gp-history.h"
+#include "gp-history-journal.h"
 
 #undef GATEPOST_CORE_INSIDE
