@@ -564,6 +564,33 @@ test_alipay_files (void)
   r = alipay_send (&req);
   g_assert_true (alipay_verify (r->text));
   reply_free (r);
+
+  /* MP4 (ftyp box) with image_type mp4 */
+  {
+    static const guint8 mp4[] = { 0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm',
+                                  0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1' };
+
+    req = (AlipayReq) { .image_type = "mp4", .file = mp4, .file_len = sizeof mp4 };
+    r = alipay_send (&req);
+    g_assert_nonnull (strstr (r->text, "\"code\":\"10000\""));
+    reply_free (r);
+  }
+}
+
+static void
+test_body_cap (void)
+{
+  /* over the simulator's request cap: the access layer's 413 page */
+  gsize len = 64 * 1024 * 1024 + 1;
+  g_autofree char *url = g_strconcat (sim.base_url, "/gateway.do", NULL);
+  g_autoptr(GBytes) body = g_bytes_new_take (g_malloc0 (len), len);
+  SoupMessage *msg = soup_message_new ("POST", url);
+  g_autoptr(Reply) r = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=" BOUNDARY, body);
+  r = send (msg);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 413);
 }
 
 /* ---- v3 and Global ------------------------------------------------------- */
@@ -854,6 +881,7 @@ test_global (void)
 typedef struct
 {
   const char *sign_type;   /* NULL: not sent (MD5) */
+  GTlsCertificate *cert;   /* NULL: the merchant's v2 certificate */
   gboolean    no_cert;
   gboolean    bad_sign;
   const char *media_hash;  /* NULL: the right one */
@@ -911,7 +939,7 @@ v2_send (const V2Req *req)
   body = multipart (parts, n);
   msg = soup_message_new ("POST", url);
   if (!req->no_cert)
-    soup_message_set_tls_client_certificate (msg, sim.v2_cert);
+    soup_message_set_tls_client_certificate (msg, req->cert ? req->cert : sim.v2_cert);
   soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=" BOUNDARY, body);
   return send (msg);
 }
@@ -1034,6 +1062,38 @@ test_v2_rejections (void)
   g_assert_cmpstr (g_hash_table_lookup (f, "err_code"), ==, "PARAM_ERROR");
   g_hash_table_unref (f);
   reply_free (r);
+
+  /* a certificate from the CA, but not the merchant's v2 one */
+  {
+    g_autofree char *cert = fixture ("wechatpay/apiclient_cert.pem");
+    g_autofree char *key = fixture ("wechatpay/apiclient_key.pem");
+    g_autoptr(GTlsCertificate) other = g_tls_certificate_new_from_files (cert, key, NULL);
+
+    req = (V2Req) { .cert = other };
+    r = v2_send (&req);
+    f = v2_fields (r->text);
+    g_assert_cmpstr (g_hash_table_lookup (f, "err_code"), ==, "INVALID_REQUEST");
+    g_assert_nonnull (strstr (g_hash_table_lookup (f, "err_code_des"), "Certificate verification"));
+    g_hash_table_unref (f);
+    reply_free (r);
+  }
+
+  /* a certificate the CA never issued fails the TLS handshake */
+  {
+    g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "sim",
+                                                   "self-signed-cert.pem", NULL);
+    g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "sim",
+                                                  "other-key.pem", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GTlsCertificate) stranger = g_tls_certificate_new_from_files (cert, key, &error);
+
+    g_assert_no_error (error);
+    req = (V2Req) { .cert = stranger };
+    r = v2_send (&req);
+    g_assert_nonnull (r->error);
+    g_assert_null (r->body);
+    reply_free (r);
+  }
 
   /* v2 lives on its own port only */
   req = (V2Req) { .base_url = sim.base_url };
@@ -1544,6 +1604,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/sim/server/alipay/signature", test_alipay_signature);
   g_test_add_func ("/gatepost/sim/server/alipay/system-params", test_alipay_system_params);
   g_test_add_func ("/gatepost/sim/server/alipay/files", test_alipay_files);
+  g_test_add_func ("/gatepost/sim/server/body-cap", test_body_cap);
   g_test_add_func ("/gatepost/sim/server/v3/valid", test_v3_valid);
   g_test_add_func ("/gatepost/sim/server/v3/default-serial", test_v3_unknown_accept_serial);
   g_test_add_func ("/gatepost/sim/server/v3/headers", test_v3_headers);

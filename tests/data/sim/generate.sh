@@ -29,3 +29,7 @@ hmac () { printf '%s' "$1" | openssl dgst -sha256 -hmac "$KEY" -r | cut -d' ' -f
   echo "upload_hmac=$(hmac "mch_id=1230000109&media_hash=3b9050f1dc255c49f6fc73da8cdbd61f&sign_type=HMAC-SHA256&key=$KEY")"
   echo "response_md5=$(md5 "media_id=9UYfXi-WMUhgWXvJtEw4_gBle_EfrD_pIL0bS8GAsK8&result_code=SUCCESS&return_code=SUCCESS&return_msg=OK&key=$KEY")"
 } > v2-vectors.txt
+
+# A client certificate that no simulator CA issued (v2 must refuse it).
+openssl req -x509 -new -key other-key.pem -subj /CN=1230000109 -days 36500 \
+  -addext extendedKeyUsage=clientAuth -out self-signed-cert.pem 2>/dev/null
