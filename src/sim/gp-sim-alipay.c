@@ -232,6 +232,8 @@ gboolean
 gp_sim_alipay_check (GpSimExchange *ex)
 {
   static const char *const exclude[] = { "sign", NULL };
+  static const char *const business[] = { "image_type", "image_name", "image_pid",
+                                          "image_content" };
   GUri *uri = soup_server_message_get_uri (ex->msg);
   SoupMessageHeaders *h = soup_server_message_get_request_headers (ex->msg);
   g_autoptr(GPtrArray) q = parse_query (g_uri_get_query (uri));
@@ -249,6 +251,16 @@ gp_sim_alipay_check (GpSimExchange *ex)
     return reject (ex, FALSE, "40002", "isv.invalid-parameter", "查询字符串的编码无效");
   if (!check_query (ex, q))
     return FALSE;
+
+  /* Business parameters belong in the multipart body (PROTOCOLS.md 1.1). */
+  for (guint i = 0; i < G_N_ELEMENTS (business); i++)
+    if (gp_sim_params_lookup (q, business[i]) != NULL)
+      {
+        g_autofree char *m = g_strdup_printf ("业务参数%s必须放在multipart请求体中，"
+                                              "不能放在URL查询字符串中", business[i]);
+
+        return reject_business (ex, "INVALID_PARAM", m);
+      }
 
   boundary = gp_sim_multipart_boundary (soup_message_headers_get_one (h, "Content-Type"));
   if (boundary == NULL)

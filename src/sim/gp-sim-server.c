@@ -596,7 +596,7 @@ gateway_cb (SoupServer        *server,
   if (ex->fault == GP_SIM_FAULT_DELAY)
     {
       soup_server_message_pause (msg);
-      g_timeout_add_seconds (seconds, delayed_reply_cb, g_steal_pointer (&ex));
+      g_timeout_add (seconds * 1000, delayed_reply_cb, g_steal_pointer (&ex));
       return;
     }
   send_reply (ex);

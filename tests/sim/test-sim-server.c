@@ -345,6 +345,7 @@ typedef struct
   const void *file;           /* NULL: jpeg[] */
   gsize       file_len;
   gboolean    tamper;         /* sign something else */
+  gboolean    type_in_query;  /* image_type in the query instead of the body */
 } AlipayReq;
 
 static char *
@@ -367,7 +368,8 @@ alipay_send (const AlipayReq *req)
   const char *query_pairs[] = {
     "app_id", sim.app_id, "method", "alipay.offline.material.image.upload",
     "format", "JSON", "charset", req->charset_in_body ? NULL : "UTF-8",
-    "sign_type", (char *) sign_type, "timestamp", ts, "version", "1.0", NULL
+    "sign_type", (char *) sign_type, "timestamp", ts, "version", "1.0",
+    "image_type", req->type_in_query ? image_type : NULL, NULL
   };
   const char *all_pairs[] = {
     "app_id", sim.app_id, "method", "alipay.offline.material.image.upload",
@@ -400,7 +402,8 @@ alipay_send (const AlipayReq *req)
 
     g_string_append_printf (url, "sign=%s", v);
   }
-  parts[n++] = (Part) { "image_type", NULL, NULL, image_type, -1 };
+  if (!req->type_in_query)
+    parts[n++] = (Part) { "image_type", NULL, NULL, image_type, -1 };
   parts[n++] = (Part) { "image_name", NULL, NULL, image_name, -1 };
   if (req->image_pid != NULL)
     parts[n++] = (Part) { "image_pid", NULL, NULL, req->image_pid, -1 };
@@ -527,6 +530,11 @@ test_alipay_system_params (void)
   req = (AlipayReq) { .charset_in_body = TRUE };
   r = alipay_send (&req);
   assert_alipay_error (r, "40001", "isv.missing-charset");
+  reply_free (r);
+
+  req = (AlipayReq) { .type_in_query = TRUE };
+  r = alipay_send (&req);
+  assert_alipay_error (r, "40004", "INVALID_PARAM");
   reply_free (r);
 }
 
