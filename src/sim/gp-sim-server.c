@@ -17,6 +17,9 @@
 #include "gp-sim-private.h"
 
 #define OVERSIZED_BYTES (1024 * 1024 + 65536)
+/* GET /_sim/uploads keeps the most recent requests only, so that a
+ * long-running Sandbox simulator does not grow without bound. */
+#define MAX_RECORDS 1000
 
 typedef struct
 {
@@ -418,6 +421,8 @@ record_upload (GpSimServer   *self,
   json_builder_set_member_name (b, "body_size");
   json_builder_add_int_value (b, ex->body_len);
   json_builder_end_object (b);
+  if (self->uploads->len >= MAX_RECORDS)
+    g_ptr_array_remove_index (self->uploads, 0);
   g_ptr_array_add (self->uploads, json_builder_get_root (b));
 }
 
