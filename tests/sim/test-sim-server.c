@@ -346,6 +346,9 @@ typedef struct
   gsize       file_len;
   gboolean    tamper;         /* sign something else */
   gboolean    type_in_query;  /* image_type in the query instead of the body */
+  const char *app_id;         /* NULL: the simulator's */
+  const char *method;         /* NULL: the upload method */
+  const char *version;        /* NULL: 1.0 */
 } AlipayReq;
 
 static char *
@@ -365,16 +368,19 @@ alipay_send (const AlipayReq *req)
   const char *sign_type = req->sign_type ? req->sign_type : "RSA2";
   const char *image_type = req->image_type ? req->image_type : "jpg";
   const char *image_name = req->image_name ? req->image_name : "门店照片";
+  const char *app_id = req->app_id ? req->app_id : sim.app_id;
+  const char *method = req->method ? req->method : "alipay.offline.material.image.upload";
+  const char *version = req->version ? req->version : "1.0";
   const char *query_pairs[] = {
-    "app_id", sim.app_id, "method", "alipay.offline.material.image.upload",
+    "app_id", app_id, "method", method,
     "format", "JSON", "charset", req->charset_in_body ? NULL : "UTF-8",
-    "sign_type", (char *) sign_type, "timestamp", ts, "version", "1.0",
+    "sign_type", (char *) sign_type, "timestamp", ts, "version", version,
     "image_type", req->type_in_query ? image_type : NULL, NULL
   };
   const char *all_pairs[] = {
-    "app_id", sim.app_id, "method", "alipay.offline.material.image.upload",
+    "app_id", app_id, "method", method,
     "format", "JSON", "charset", "UTF-8", "sign_type", (char *) sign_type,
-    "timestamp", ts, "version", "1.0", "image_type", (char *) image_type,
+    "timestamp", ts, "version", version, "image_type", (char *) image_type,
     "image_name", (char *) image_name, "image_pid", (char *) req->image_pid, NULL
   };
   g_autofree char *content = sorted_join (all_pairs);
@@ -532,6 +538,23 @@ test_alipay_system_params (void)
   assert_alipay_error (r, "40001", "isv.missing-charset");
   reply_free (r);
 
+  req = (AlipayReq) { .app_id = "2021000000000002" };
+  r = alipay_send (&req);
+  assert_alipay_error (r, "40002", "isv.invalid-app-id");
+  reply_free (r);
+
+  req = (AlipayReq) { .version = "2.0" };
+  r = alipay_send (&req);
+  assert_alipay_error (r, "40002", "isv.invalid-parameter");
+  reply_free (r);
+
+  /* an unknown method is answered under error_response */
+  req = (AlipayReq) { .method = "alipay.offline.material.image.download" };
+  r = alipay_send (&req);
+  g_assert_true (g_str_has_prefix (r->text, "{\"error_response\":{\"code\":\"40002\""));
+  g_assert_nonnull (strstr (r->text, "isv.invalid-method"));
+  reply_free (r);
+
   req = (AlipayReq) { .type_in_query = TRUE };
   r = alipay_send (&req);
   assert_alipay_error (r, "40004", "INVALID_PARAM");
@@ -621,6 +644,7 @@ typedef struct
   const char *wechatpay_serial; /* NULL: the public-key ID; "": none */
   const char *serial_no;        /* NULL: the merchant's */
   gboolean    sha256_only;     /* Global with a v3-style meta */
+  gboolean    no_file;         /* only the meta part */
 } V3Req;
 
 static Reply *
@@ -652,7 +676,8 @@ v3_send (const V3Req *req)
 
   parts[req->file_first ? 1 : 0] = (Part) { "meta", NULL, "application/json", meta, -1 };
   parts[req->file_first ? 0 : 1] = (Part) { "file", filename, file_type, file, file_len };
-  body = multipart (parts, 2);
+  body = multipart (req->no_file ? parts + (req->file_first ? 1 : 0) : parts,
+                    req->no_file ? 1 : 2);
   if (req->sign_whole_body)
     {
       g_autofree char *raw = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
@@ -843,6 +868,11 @@ test_v3_files (void)
   assert_v3_error (r, 400, "PARAM_ERROR", "不是图片");
   reply_free (r);
 
+  req = (V3Req) { .no_file = TRUE };
+  r = v3_send (&req);
+  assert_v3_error (r, 400, "PARAM_ERROR", "/file");
+  reply_free (r);
+
   memcpy (big, jpeg, sizeof jpeg);
   req = (V3Req) { .file = big, .file_len = 2 * 1024 * 1024 + 1 };
   r = v3_send (&req);
@@ -894,6 +924,9 @@ typedef struct
   gboolean    bad_sign;
   const char *media_hash;  /* NULL: the right one */
   const char *base_url;    /* NULL: the v2 port */
+  const char *mch_id;      /* NULL: the simulator's */
+  const void *file;        /* NULL: jpeg */
+  gsize       file_len;
 } V2Req;
 
 static char *
@@ -924,9 +957,12 @@ v2_sign (const char *const *pairs,
 static Reply *
 v2_send (const V2Req *req)
 {
-  g_autofree char *md5 = hex_digest (GNUTLS_DIG_MD5, jpeg, sizeof jpeg);
+  const void *file = req->file ? req->file : jpeg;
+  gsize file_len = req->file ? req->file_len : sizeof jpeg;
+  const char *mch_id = req->mch_id ? req->mch_id : sim.v2_mch_id;
+  g_autofree char *md5 = hex_digest (GNUTLS_DIG_MD5, file, file_len);
   const char *hash = req->media_hash ? req->media_hash : md5;
-  const char *pairs[] = { "mch_id", sim.v2_mch_id, "media_hash", (char *) hash,
+  const char *pairs[] = { "mch_id", mch_id, "media_hash", (char *) hash,
                     "sign_type", (char *) req->sign_type, NULL };
   g_autofree char *sign = v2_sign (pairs, req->sign_type);
   g_autofree char *url = g_strconcat (req->base_url ? req->base_url : sim.v2_base_url,
@@ -938,8 +974,8 @@ v2_send (const V2Req *req)
 
   if (req->bad_sign)
     sign[0] = sign[0] == 'A' ? 'B' : 'A';
-  parts[n++] = (Part) { "media", "a.jpg", "image/jpeg", jpeg, sizeof jpeg };
-  parts[n++] = (Part) { "mch_id", NULL, NULL, sim.v2_mch_id, -1 };
+  parts[n++] = (Part) { "media", "a.jpg", "image/jpeg", file, file_len };
+  parts[n++] = (Part) { "mch_id", NULL, NULL, mch_id, -1 };
   parts[n++] = (Part) { "media_hash", NULL, NULL, hash, -1 };
   if (req->sign_type != NULL)
     parts[n++] = (Part) { "sign_type", NULL, NULL, req->sign_type, -1 };
@@ -1061,6 +1097,22 @@ test_v2_rejections (void)
   f = v2_fields (r->text);
   g_assert_cmpstr (g_hash_table_lookup (f, "err_code"), ==, "PARAM_ERROR");
   g_assert_true (v2_verify (f));
+  g_hash_table_unref (f);
+  reply_free (r);
+
+  req = (V2Req) { .mch_id = "1230000110" };
+  r = v2_send (&req);
+  f = v2_fields (r->text);
+  g_assert_cmpstr (g_hash_table_lookup (f, "err_code"), ==, "PARAM_ERROR");
+  g_assert_nonnull (strstr (g_hash_table_lookup (f, "err_code_des"), "Merchant ID"));
+  g_hash_table_unref (f);
+  reply_free (r);
+
+  req = (V2Req) { .file = pdf, .file_len = strlen (pdf) };
+  r = v2_send (&req);
+  f = v2_fields (r->text);
+  g_assert_cmpstr (g_hash_table_lookup (f, "err_code"), ==, "PARAM_ERROR");
+  g_assert_nonnull (strstr (g_hash_table_lookup (f, "err_code_des"), "image format"));
   g_hash_table_unref (f);
   reply_free (r);
 
