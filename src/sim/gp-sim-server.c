@@ -493,20 +493,64 @@ kind_for_path (const char *path)
   return GP_GATEWAY_INVALID;
 }
 
-static void
-gateway_cb (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+static gboolean
+check_request (GpSimExchange *ex)
 {
-  GpSimServer *self = user_data;
-  g_autoptr(GpSimExchange) ex = g_new0 (GpSimExchange, 1);
-  Body *body = g_object_get_data (G_OBJECT (msg), "gp-sim-body");
-  g_autofree char *request_id = NULL;
-  guint8 raw[12];
-  guint seconds = 0;
-  gboolean valid;
+  switch (ex->kind)
+    {
+    case GP_GATEWAY_ALIPAY:
+      return gp_sim_alipay_check (ex);
+    case GP_GATEWAY_WECHATPAY_V2:
+      return gp_sim_v2_check (ex);
+    case GP_GATEWAY_WECHATPAY_V3:
+    case GP_GATEWAY_WECHATPAY_GLOBAL:
+      return gp_sim_v3_check (ex);
+    case GP_GATEWAY_INVALID:
+    case GP_N_GATEWAYS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The success reply of a valid request, shaped by its fault (if any). */
+static void
+build_reply (GpSimExchange *ex)
+{
+  switch (ex->kind)
+    {
+    case GP_GATEWAY_ALIPAY:
+      gp_sim_alipay_reply (ex);
+      break;
+    case GP_GATEWAY_WECHATPAY_V2:
+      gp_sim_v2_reply (ex);
+      break;
+    case GP_GATEWAY_WECHATPAY_V3:
+    case GP_GATEWAY_WECHATPAY_GLOBAL:
+      gp_sim_v3_reply (ex);
+      break;
+    case GP_GATEWAY_INVALID:
+    case GP_N_GATEWAYS:
+    default:
+      g_assert_not_reached ();
+    }
+  if (ex->fault == GP_SIM_FAULT_MALFORMED)
+    g_string_truncate (ex->reply, ex->reply->len / 2);
+  else if (ex->fault == GP_SIM_FAULT_OVERSIZED)
+    {
+      /* Trailing whitespace keeps the document well-formed: only the size
+       * is wrong. */
+      while (ex->reply->len <= OVERSIZED_BYTES)
+        g_string_append (ex->reply, "                                                 \n");
+    }
+}
+
+static GpSimExchange *
+exchange_new (GpSimServer       *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              Body              *body)
+{
+  GpSimExchange *ex = g_new0 (GpSimExchange, 1);
 
   ex->server = self;
   ex->fx = self->fx;
@@ -518,6 +562,22 @@ gateway_cb (SoupServer        *server,
   ex->body = body != NULL ? body->data->data : NULL;
   ex->body_len = body != NULL ? body->data->len : 0;
   ex->status = SOUP_STATUS_OK;
+  return ex;
+}
+
+static void
+gateway_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  GpSimServer *self = user_data;
+  Body *body = g_object_get_data (G_OBJECT (msg), "gp-sim-body");
+  g_autoptr(GpSimExchange) ex = exchange_new (self, msg, path, body);
+  g_autofree char *request_id = NULL;
+  guint8 raw[12];
+  guint seconds = 0;
 
   gnutls_rnd (GNUTLS_RND_NONCE, raw, sizeof raw);
   request_id = gp_sim_hex (raw, sizeof raw, TRUE);
@@ -541,70 +601,24 @@ gateway_cb (SoupServer        *server,
       return;
     }
 
-  switch (ex->kind)
-    {
-    case GP_GATEWAY_ALIPAY:
-      valid = gp_sim_alipay_check (ex);
-      break;
-    case GP_GATEWAY_WECHATPAY_V2:
-      valid = gp_sim_v2_check (ex);
-      break;
-    case GP_GATEWAY_WECHATPAY_V3:
-    case GP_GATEWAY_WECHATPAY_GLOBAL:
-      valid = gp_sim_v3_check (ex);
-      break;
-    case GP_GATEWAY_INVALID:
-    case GP_N_GATEWAYS:
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (valid)
+  /* Faults only hit requests that pass every check. */
+  if (check_request (ex))
     {
       ex->fault = take_fault (self, ex->kind, &seconds);
-      switch (ex->kind)
-        {
-        case GP_GATEWAY_ALIPAY:
-          gp_sim_alipay_reply (ex);
-          break;
-        case GP_GATEWAY_WECHATPAY_V2:
-          gp_sim_v2_reply (ex);
-          break;
-        case GP_GATEWAY_WECHATPAY_V3:
-        case GP_GATEWAY_WECHATPAY_GLOBAL:
-          gp_sim_v3_reply (ex);
-          break;
-        case GP_GATEWAY_INVALID:
-        case GP_N_GATEWAYS:
-        default:
-          g_assert_not_reached ();
-        }
-      if (ex->fault == GP_SIM_FAULT_MALFORMED)
-        g_string_truncate (ex->reply, ex->reply->len / 2);
-      else if (ex->fault == GP_SIM_FAULT_OVERSIZED)
-        {
-          /* Trailing whitespace keeps the document well-formed: only the size
-           * is wrong. */
-          while (ex->reply->len <= OVERSIZED_BYTES)
-            g_string_append (ex->reply, "                                                 \n");
-        }
+      build_reply (ex);
     }
-
   sign_wechat_reply (ex);
   record_upload (self, ex, request_id);
 
   if (ex->fault == GP_SIM_FAULT_DROP)
-    {
-      drop_connection (ex);
-      return;
-    }
-  if (ex->fault == GP_SIM_FAULT_DELAY)
+    drop_connection (ex);
+  else if (ex->fault == GP_SIM_FAULT_DELAY)
     {
       soup_server_message_pause (msg);
       g_timeout_add (seconds * 1000, delayed_reply_cb, g_steal_pointer (&ex));
-      return;
     }
-  send_reply (ex);
+  else
+    send_reply (ex);
 }
 
 /* ---- control endpoint ---------------------------------------------------- */
