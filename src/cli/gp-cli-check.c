@@ -194,12 +194,22 @@ gp_cli_check (int    argc,
 
   if (files == NULL || files[0] == NULL)
     return gp_cli_usage_error (context, "%s", _("no files given"));
+  if (profile_name != NULL && gateway_id != NULL)
+    return gp_cli_usage_error (context, "%s", _("give --gateway or --profile, not both"));
   if (profile_name != NULL)
-    return gp_cli_usage_error (context, "%s",
-                               _("--profile needs the profile store, which this build lacks; "
-                                 "use --gateway"));
+    {
+      g_autoptr(GpProfile) profile = gp_cli_load_profile (profile_name, &error);
+
+      if (profile == NULL)
+        {
+          g_printerr ("gatepost-cli: %s\n", error->message);
+          return GP_CLI_EXIT_USAGE;
+        }
+      gateway_id = g_strdup (gp_gateway_kind_to_string (gp_profile_get_gateway (profile)));
+    }
   if (gateway_id == NULL)
-    return gp_cli_usage_error (context, "%s", _("say which rules apply with --gateway"));
+    return gp_cli_usage_error (context, "%s",
+                               _("say which rules apply with --gateway or --profile"));
 
   gateway = gp_gateway_kind_from_string (gateway_id);
   if (gateway == GP_GATEWAY_INVALID)

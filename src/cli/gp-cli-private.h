@@ -22,6 +22,10 @@ typedef enum
 
 int   gp_cli_check           (int            argc,
                               char         **argv);
+int   gp_cli_profile         (int            argc,
+                              char         **argv);
+GpProfile *gp_cli_load_profile (const char   *name,
+                                GError      **error);
 
 int   gp_cli_usage_error     (GOptionContext *context,
                               const char     *format,

@@ -23,6 +23,7 @@ typedef struct
 
 static const Command commands[] = {
   { "check", gp_cli_check, N_("Check files against a gateway's rules, sending nothing") },
+  { "profile", gp_cli_profile, N_("Import, list, show and remove merchant profiles") },
 };
 
 static void
