@@ -228,6 +228,42 @@ check_query (GpSimExchange *ex,
   return TRUE;
 }
 
+/* The business parameters and the file, once the signature verified. */
+static gboolean
+check_business (GpSimExchange *ex,
+                GPtrArray     *signed_params,
+                GpSimPart     *file)
+{
+  const char *image_type = gp_sim_params_lookup (signed_params, "image_type");
+  const char *image_name = gp_sim_params_lookup (signed_params, "image_name");
+  GpFormat format;
+
+  if (image_type == NULL || *image_type == '\0')
+    return reject_business (ex, "INVALID_PARAM", "缺少必选参数image_type");
+  if (image_name == NULL || *image_name == '\0')
+    return reject_business (ex, "INVALID_PARAM", "缺少必选参数image_name");
+  if (g_utf8_strlen (image_name, -1) > 128)
+    return reject_business (ex, "INVALID_PARAM", "image_name不能超过128个字符");
+  if (file == NULL)
+    return reject_business (ex, "INVALID_PARAM", "缺少文件参数image_content");
+  ex->filename = g_strdup (file->filename);
+  ex->file_size = file->len;
+  ex->sha256 = gp_sim_digest_hex (GNUTLS_DIG_SHA256, file->data, file->len, FALSE);
+
+  if (!g_strv_contains ((const char *const[]) { "jpg", "jpeg", "png", "bmp", "gif", "mp4", NULL },
+                        image_type))
+    return reject_business (ex, "UNKNOWN_FORMAT",
+                            "文件格式不支持，图片只支持BMP、PNG、JPEG、JPG、GIF，视频只支持MP4");
+  format = file->len > 0 ? gp_sniff_format (file->data, file->len) : GP_FORMAT_UNKNOWN;
+  if (format == GP_FORMAT_UNKNOWN || !image_type_matches (image_type, format))
+    return reject_business (ex, "INVALID_FILE_BYTES",
+                            "文件二进制内容不是image_type所声明的图片或视频");
+  if (file->len > gp_gateway_max_size (GP_GATEWAY_ALIPAY, format))
+    return reject_business (ex, "EXCEED_MAX_SIZE", format == GP_FORMAT_MP4
+                                                   ? "视频大小超过50M" : "图片大小超过5M");
+  return TRUE;
+}
+
 gboolean
 gp_sim_alipay_check (GpSimExchange *ex)
 {
@@ -242,10 +278,7 @@ gp_sim_alipay_check (GpSimExchange *ex)
   g_autoptr(GError) error = NULL;
   g_autofree char *boundary = NULL;
   g_autofree char *content = NULL;
-  const char *image_type;
-  const char *image_name;
   GpSimPart *file = NULL;
-  GpFormat format;
 
   if (q == NULL)
     return reject (ex, FALSE, "40002", "isv.invalid-parameter", "查询字符串的编码无效");
@@ -309,32 +342,7 @@ gp_sim_alipay_check (GpSimExchange *ex)
       return reject (ex, TRUE, "40002", "isv.invalid-signature", m);
     }
 
-  image_type = gp_sim_params_lookup (signed_params, "image_type");
-  image_name = gp_sim_params_lookup (signed_params, "image_name");
-  if (image_type == NULL || *image_type == '\0')
-    return reject_business (ex, "INVALID_PARAM", "缺少必选参数image_type");
-  if (image_name == NULL || *image_name == '\0')
-    return reject_business (ex, "INVALID_PARAM", "缺少必选参数image_name");
-  if (g_utf8_strlen (image_name, -1) > 128)
-    return reject_business (ex, "INVALID_PARAM", "image_name不能超过128个字符");
-  if (file == NULL)
-    return reject_business (ex, "INVALID_PARAM", "缺少文件参数image_content");
-  ex->filename = g_strdup (file->filename);
-  ex->file_size = file->len;
-  ex->sha256 = gp_sim_digest_hex (GNUTLS_DIG_SHA256, file->data, file->len, FALSE);
-
-  if (!g_strv_contains ((const char *const[]) { "jpg", "jpeg", "png", "bmp", "gif", "mp4", NULL },
-                        image_type))
-    return reject_business (ex, "UNKNOWN_FORMAT",
-                            "文件格式不支持，图片只支持BMP、PNG、JPEG、JPG、GIF，视频只支持MP4");
-  format = file->len > 0 ? gp_sniff_format (file->data, file->len) : GP_FORMAT_UNKNOWN;
-  if (format == GP_FORMAT_UNKNOWN || !image_type_matches (image_type, format))
-    return reject_business (ex, "INVALID_FILE_BYTES",
-                            "文件二进制内容不是image_type所声明的图片或视频");
-  if (file->len > gp_gateway_max_size (GP_GATEWAY_ALIPAY, format))
-    return reject_business (ex, "EXCEED_MAX_SIZE", format == GP_FORMAT_MP4
-                                                   ? "视频大小超过50M" : "图片大小超过5M");
-  return TRUE;
+  return check_business (ex, signed_params, file);
 }
 
 void

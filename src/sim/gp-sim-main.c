@@ -81,15 +81,70 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Loads (or first creates) the fixtures, listens, writes the profiles with
+ * the real ports, announces READY and runs until SIGTERM/SIGINT. */
+static int
+serve (const char         *dir,
+       guint               port,
+       guint               v2_port,
+       gint64              skew,
+       const char *const  *faults)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpSimFixtures) fixtures = NULL;
+  g_autoptr(GpSimServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+
+  if (!gp_sim_fixtures_exist (dir) && !gp_sim_fixtures_generate (dir, &error))
+    {
+      g_printerr ("gatepost-sim: %s\n", error->message);
+      return 1;
+    }
+  fixtures = gp_sim_fixtures_load (dir, &error);
+  if (fixtures == NULL)
+    {
+      g_printerr ("gatepost-sim: cannot load the fixtures in %s: %s\n", dir, error->message);
+      return 1;
+    }
+
+  server = gp_sim_server_new (fixtures);
+  gp_sim_server_set_alipay_skew (server, skew);
+  for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
+    if (!gp_sim_server_add_fault_spec (server, faults[i], &error))
+      {
+        g_printerr ("gatepost-sim: --fault %s: %s\n", faults[i], error->message);
+        return 2;
+      }
+  if (!gp_sim_server_listen (server, port, v2_port, &error))
+    {
+      g_printerr ("gatepost-sim: cannot listen: %s\n", error->message);
+      return 1;
+    }
+  if (!gp_sim_fixtures_write_profiles (fixtures, gp_sim_server_get_base_url (server),
+                                       gp_sim_server_get_v2_base_url (server), &error))
+    {
+      g_printerr ("gatepost-sim: cannot write the profiles: %s\n", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  signal (SIGPIPE, SIG_IGN);
+  printf ("READY %s %s\n", gp_sim_server_get_base_url (server),
+          gp_sim_server_get_v2_base_url (server));
+  fflush (stdout);
+  g_main_loop_run (loop);
+  g_clear_pointer (&server, gp_sim_server_free);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpSimFixtures) fixtures = NULL;
-  g_autoptr(GpSimServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *generate = NULL;
   g_autofree char *dir = NULL;
   g_auto(GStrv) faults = NULL;
@@ -145,46 +200,5 @@ main (int    argc,
       g_printerr ("gatepost-sim: ports must be 0–65535 and the skew not negative\n");
       return 2;
     }
-  if (!gp_sim_fixtures_exist (dir) && !gp_sim_fixtures_generate (dir, &error))
-    {
-      g_printerr ("gatepost-sim: %s\n", error->message);
-      return 1;
-    }
-  fixtures = gp_sim_fixtures_load (dir, &error);
-  if (fixtures == NULL)
-    {
-      g_printerr ("gatepost-sim: cannot load the fixtures in %s: %s\n", dir, error->message);
-      return 1;
-    }
-
-  server = gp_sim_server_new (fixtures);
-  gp_sim_server_set_alipay_skew (server, skew);
-  for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
-    if (!gp_sim_server_add_fault_spec (server, faults[i], &error))
-      {
-        g_printerr ("gatepost-sim: --fault %s: %s\n", faults[i], error->message);
-        return 2;
-      }
-  if (!gp_sim_server_listen (server, port, v2_port, &error))
-    {
-      g_printerr ("gatepost-sim: cannot listen: %s\n", error->message);
-      return 1;
-    }
-  if (!gp_sim_fixtures_write_profiles (fixtures, gp_sim_server_get_base_url (server),
-                                       gp_sim_server_get_v2_base_url (server), &error))
-    {
-      g_printerr ("gatepost-sim: cannot write the profiles: %s\n", error->message);
-      return 1;
-    }
-
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  signal (SIGPIPE, SIG_IGN);
-  printf ("READY %s %s\n", gp_sim_server_get_base_url (server),
-          gp_sim_server_get_v2_base_url (server));
-  fflush (stdout);
-  g_main_loop_run (loop);
-  g_clear_pointer (&server, gp_sim_server_free);
-  return 0;
+  return serve (dir, port, v2_port, skew, (const char *const *) faults);
 }
