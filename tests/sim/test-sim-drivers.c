@@ -235,6 +235,29 @@ test_hostile_xml (gconstpointer data)
   fault (NULL);
 }
 
+/* The generated files are ready to import with the real CLI (into the
+ * test's private keyring). */
+static void
+test_cli_import (gconstpointer data)
+{
+  const char *name = data;
+  g_autofree char *file = g_strdup_printf ("%s.json", name);
+  g_autofree char *path = g_build_filename (sim.dir, "profiles", file, NULL);
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          g_getenv ("GATEPOST_CLI"), "profile", "import", path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (cli) || g_subprocess_get_exit_status (cli) != 0)
+    g_error ("import of %s failed: %s", name, err);
+  g_assert_nonnull (strstr (out, name));
+}
+
 static void
 sim_start (void)
 {
@@ -303,6 +326,9 @@ main (int    argc,
       g_autofree char *test = g_strdup_printf ("/gatepost/sim/drivers/upload/%s", profiles[i]);
 
       g_test_add_data_func (test, profiles[i], test_every_profile);
+      g_free (test);
+      test = g_strdup_printf ("/gatepost/sim/drivers/cli-import/%s", profiles[i]);
+      g_test_add_data_func (test, profiles[i], test_cli_import);
     }
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {
