@@ -26,6 +26,8 @@ int   gp_cli_profile         (int            argc,
                               char         **argv);
 GpProfile *gp_cli_load_profile (const char   *name,
                                 GError      **error);
+int   gp_cli_history         (int            argc,
+                              char         **argv);
 
 int   gp_cli_usage_error     (GOptionContext *context,
                               const char     *format,

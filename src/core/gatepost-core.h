@@ -17,8 +17,11 @@
 #include "gp-multipart.h"
 #include "gp-signer.h"
 #include "gp-upload-result.h"
+#include "gp-upload-journal.h"
+#include "gp-uploader.h"
 #include "gp-key.h"
 #include "gp-profile.h"
 #include "gp-profile-store.h"
+#include "gp-history.h"
 
 #undef GATEPOST_CORE_INSIDE
