@@ -218,6 +218,12 @@ prepare_files (UploadRun    *run,
         g_printerr ("gatepost-cli: %s\n", error->message);
       if (slot->duplicate != NULL)
         {
+          /* Nothing is sent: the earlier success stands, with its ID and
+           * its history row, and no attempt. */
+          slot->result = gp_upload_result_new_success (slot->duplicate->media_id,
+                                                       slot->duplicate->media_url);
+          gp_upload_result_set_history_id (slot->result, slot->duplicate->id);
+          gp_upload_result_set_attempts (slot->result, 0);
           slot->done = TRUE;
           continue;
         }
@@ -250,10 +256,12 @@ run_upload (UploadRun  *run,
   g_autoptr(GpUploader) uploader = NULL;
   g_autoptr(GPtrArray) to_upload = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *history_path = NULL;
   guint sigint_id, sigterm_id;
   int status = GP_CLI_EXIT_OK;
 
-  history = gp_history_open_sync (NULL, GP_HISTORY_OPEN_NONE, NULL, &error);
+  history_path = gp_history_dup_default_path ();
+  history = gp_history_open_sync (history_path, GP_HISTORY_OPEN_NONE, NULL, &error);
   if (history == NULL)
     {
       g_printerr (_("gatepost-cli: the upload history could not be opened, so nothing was "
@@ -307,8 +315,6 @@ run_upload (UploadRun  *run,
     {
       FileSlot *slot = &run->slots[i];
 
-      if (slot->duplicate != NULL)
-        continue;
       if (slot->result != NULL ? !gp_upload_result_is_ok (slot->result)
                                : !gp_check_report_is_ok (slot->report))
         status = GP_CLI_EXIT_REFUSED;
