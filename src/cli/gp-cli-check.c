@@ -236,6 +236,14 @@ gp_cli_check (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli check");
+  g_option_context_set_description (context,
+                                    _("Each file is recognised by its content (magic bytes), "
+                                      "not its name, and checked against the gateway's accepted "
+                                      "formats and size limit.\n\n"
+                                      "Exit status:\n"
+                                      "  0  every file passes the gateway's rules\n"
+                                      "  1  at least one file was refused\n"
+                                      "  2  usage error, or the profile could not be loaded"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return gp_cli_usage_error (context, "%s", error->message);
 

@@ -118,11 +118,15 @@ history_list (int    argc,
 
   context = g_option_context_new (_("[export]"));
   g_option_context_set_summary (context,
-                                _("Show the uploads this machine made, newest first. "
-                                  "“gatepost-cli history export --help” for an export."));
+                                _("Show the uploads made on this computer, newest first. "
+                                  "To export them, see “gatepost-cli history export --help”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli history");
+  g_option_context_set_description (context,
+                                    _("Exit status:\n"
+                                      "  0  success\n"
+                                      "  2  usage error, or the history could not be read"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return gp_cli_usage_error (context, "%s", error->message);
   if (argc > 1)
@@ -220,10 +224,16 @@ history_export (int    argc,
   };
 
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Export the whole upload history, newest first."));
+  g_option_context_set_summary (context, _("Export the upload history, newest first: all of it, or "
+                                             "the uploads --search and --profile select."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli history export");
+  g_option_context_set_description (context,
+                                    _("Exit status:\n"
+                                      "  0  success\n"
+                                      "  2  usage error, or the history could not be read or the "
+                                      "export written"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return gp_cli_usage_error (context, "%s", error->message);
   if (argc > 1)

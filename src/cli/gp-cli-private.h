@@ -35,6 +35,7 @@ int   gp_cli_usage_error     (GOptionContext *context,
                               const char     *format,
                               ...) G_GNUC_PRINTF (2, 3);
 void  gp_cli_print_json_line (JsonNode       *node);
+const char *gp_cli_exit_status_help (void);
 /* One file's outcome as INTERFACES.md prints it. */
 typedef struct
 {

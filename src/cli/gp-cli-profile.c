@@ -153,6 +153,11 @@ context_new (const char         *parameter,
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname (prgname);
+  g_option_context_set_description (context,
+                                    _("Exit status:\n"
+                                      "  0  success\n"
+                                      "  2  usage error, a bad profile file, an unknown profile, "
+                                      "or no keyring"));
 
   return context;
 }
@@ -708,12 +713,14 @@ static const struct
 {
   const char *name;
   int       (*run) (int argc, char **argv);
+  const char *args;
   const char *summary;
 } subcommands[] = {
-  { "import", profile_import, N_("Import a profile file (FILE or - for standard input)") },
-  { "list", profile_list, N_("List profiles [--json]") },
-  { "show", profile_show, N_("Show a profile without its secrets: NAME [--json]") },
-  { "remove", profile_remove, N_("Remove a profile: NAME") },
+  { "import", profile_import, N_("FILE|-"),
+    N_("Import a profile file (JSON; “-” reads standard input) into the keyring") },
+  { "list", profile_list, "[--json]", N_("List the profiles in the keyring") },
+  { "show", profile_show, N_("NAME [--json]"), N_("Show a profile without its secrets") },
+  { "remove", profile_remove, N_("NAME"), N_("Remove a profile from the keyring") },
 };
 
 static void
@@ -722,7 +729,16 @@ print_profile_usage (FILE *out)
   fprintf (out, "%s\n  gatepost-cli profile COMMAND [OPTION…]\n\n%s\n", _("Usage:"),
            _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    fprintf (out, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));
+    {
+      g_autofree char *syntax = g_strdup_printf ("%s %s", subcommands[i].name,
+                                                 _(subcommands[i].args));
+
+      fprintf (out, "  %s\n      %s\n", syntax, _(subcommands[i].summary));
+    }
+  fprintf (out, "\n%s\n", _("Run “gatepost-cli profile COMMAND --help” for a command's "
+                             "options."));
+  fprintf (out, "\n%s\n", _("A profile holds one merchant's credentials for one gateway. "
+                             "Everything in it is stored in the system keyring."));
 }
 
 int

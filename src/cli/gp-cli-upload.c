@@ -359,6 +359,17 @@ gp_cli_upload (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli upload");
+  g_option_context_set_description (context,
+                                    _("Press Ctrl+C to cancel: files already sent keep their "
+                                      "result.\n\n"
+                                      "Exit status:\n"
+                                      "  0  every file was uploaded (or had been before)\n"
+                                      "  1  at least one file was refused (by the local check or "
+                                      "by the gateway)\n"
+                                      "     or failed to upload\n"
+                                      "  2  usage or configuration error: an unknown profile, no "
+                                      "keyring,\n"
+                                      "     a history that cannot be opened"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return gp_cli_usage_error (context, "%s", error->message);
 

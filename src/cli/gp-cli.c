@@ -26,15 +26,41 @@ static const Command commands[] = {
   { "profile", gp_cli_profile, N_("Import, list, show and remove merchant profiles") },
   { "upload", gp_cli_upload, N_("Check and upload files with a profile, recording every result") },
   { "history", gp_cli_history, N_("Show, search or export the upload history") },
+  { "help", NULL, N_("Show this help") },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "%s\n  gatepost-cli COMMAND [OPTION…]\n\n%s\n", _("Usage:"), _("Commands:"));
+  fprintf (out, "%s\n  gatepost-cli COMMAND [OPTION…]\n\n", _("Usage:"));
+  fprintf (out, "%s\n\n", _("Upload licence scans, shop photos, videos and PDFs to Alipay and "
+                             "WeChat Pay, and keep the media IDs they return."));
+  fprintf (out, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Options:"));
+  fprintf (out, "  %-14s %s\n", "-h, --help", _("Show this help"));
+  fprintf (out, "  %-14s %s\n", "--version", _("Show the version"));
   fprintf (out, "\n%s\n", _("Run “gatepost-cli COMMAND --help” for a command's options."));
+  fprintf (out, "\n%s\n", gp_cli_exit_status_help ());
+}
+
+/**
+ * gp_cli_exit_status_help:
+ *
+ * The exit statuses every command shares, for the end of its --help.
+ *
+ * Returns: (transfer none): translated text
+ */
+const char *
+gp_cli_exit_status_help (void)
+{
+  return _("Exit status:\n"
+           "  0  success (check, upload: every file passed or was uploaded)\n"
+           "  1  at least one file was refused (by the local check or by the gateway)\n"
+           "     or failed to upload\n"
+           "  2  usage or configuration error: a bad option, an unknown profile, a bad\n"
+           "     profile file, no keyring, a history that cannot be read");
 }
 
 int
@@ -100,10 +126,10 @@ main (int    argc,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (argv[1], commands[i].name) == 0)
+    if (commands[i].run != NULL && strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  g_printerr ("gatepost-cli: %s\n", _("unknown command"));
+  g_printerr (_("gatepost-cli: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);
 
   return GP_CLI_EXIT_USAGE;
