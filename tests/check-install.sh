@@ -21,8 +21,15 @@ while read -r f; do
     status=1
   fi
 done < "$expected"
-for exe in bin/gatepost bin/gatepost-cli; do
+for exe in bin/gatepost bin/gatepost-cli bin/gatepost-sim; do
   [ -x "$dest$prefix/$exe" ] || { echo "not executable: $prefix/$exe"; status=1; }
 done
+# And nothing is installed that the list does not name.
+while read -r f; do
+  if ! grep -qxF "$f" "$expected"; then
+    echo "installed but not in $(basename "$expected"): $f"
+    status=1
+  fi
+done < <(cd "$dest$prefix" && find . -type f -o -type l | sed 's|^\./||' | sort)
 [ $status -eq 0 ] && echo "all $(grep -cv '^#' "$expected") expected files installed"
 exit $status
