@@ -9,7 +9,7 @@
 # Profile names come from the real keyring, so this runs in the headless
 # wrapper (private session bus, unlocked gnome-keyring).
 set -uo pipefail
-completion=$1 cli=$2 keys=$3
+completion=$(realpath "$1") cli=$(realpath "$2") keys=$(realpath "$3")
 status=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatepost-completion.XXXXXX")
 trap 'rm -rf "$work"' EXIT

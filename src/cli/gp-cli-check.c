@@ -182,12 +182,18 @@ print_report_text (GpCheckReport *report)
     {
       g_autofree char *dims = NULL;
 
+      guint64 size = gp_check_report_get_size (report);
+      g_autofree char *size_text = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+
       if (gp_check_report_get_dimensions (report, &width, &height))
         dims = g_strdup_printf (", %u×%u", width, height);
-      /* TRANSLATORS: "<path>: OK, JPEG, 1234 bytes (limit 2 MiB), 640×480" */
-      printf (_("%s: OK, %s, %" G_GUINT64_FORMAT " bytes (limit %s)%s\n"),
+      /* TRANSLATORS: "<path>: OK, JPEG, 1234 bytes (limit 2 MiB), 640×480";
+       * the last %s is empty or ", <width>×<height>" */
+      printf (ngettext ("%s: OK, %s, %s byte (limit %s)%s\n",
+                        "%s: OK, %s, %s bytes (limit %s)%s\n",
+                        (unsigned long) MIN (size, G_MAXULONG)),
               gp_check_report_get_path (report), gp_format_display_name (format),
-              gp_check_report_get_size (report), limit, dims ? dims : "");
+              size_text, limit, dims ? dims : "");
       printf ("  sha256 %s\n", gp_check_report_get_sha256 (report));
     }
   else

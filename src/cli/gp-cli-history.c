@@ -36,14 +36,50 @@ open_default_history (GError **error)
   return gp_history_open_sync (path, GP_HISTORY_OPEN_NONE, NULL, error);
 }
 
+/* The status as people read it; --json and exports keep the contract's word. */
+static const char *
+status_display_name (GpHistoryStatus status)
+{
+  switch (status)
+    {
+    case GP_HISTORY_STATUS_PENDING:
+      return _("pending");
+    case GP_HISTORY_STATUS_SUCCEEDED:
+      return _("succeeded");
+    case GP_HISTORY_STATUS_FAILED:
+      return _("failed");
+    case GP_HISTORY_STATUS_INTERRUPTED:
+      return _("interrupted");
+    default:
+      return gp_history_status_to_string (status);
+    }
+}
+
+/* @text padded with spaces to @columns terminal columns (CJK characters
+ * take two). */
+static char *
+pad_to_columns (const char *text,
+                guint       columns)
+{
+  GString *s = g_string_new (text);
+  guint width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  while (width++ < columns)
+    g_string_append_c (s, ' ');
+
+  return g_string_free (s, FALSE);
+}
+
 static void
 print_entry_text (GpHistoryEntry *e)
 {
   g_autofree char *time = gp_history_entry_dup_time_string (e);
   g_autofree char *size = g_format_size (e->size);
-  const char *status = gp_history_status_to_string (e->status);
+  g_autofree char *status = pad_to_columns (status_display_name (e->status), 11);
 
-  printf ("#%-6" G_GINT64_FORMAT " %s  %-11s %s (%s)\n", e->id, time, status, e->profile,
+  printf ("#%-6" G_GINT64_FORMAT " %s  %s %s (%s)\n", e->id, time, status, e->profile,
           e->gateway);
   printf ("        %s  (%s, %s)\n", e->filename, e->format != NULL ? e->format : "?", size);
   switch (e->status)
@@ -188,8 +224,15 @@ history_list (int    argc,
   for (guint i = 0; i < rows->len; i++)
     print_entry_text (g_ptr_array_index (rows, i));
   if (total > rows->len)
-    printf (_("%u of %" G_GINT64_FORMAT " uploads shown; use --limit for more.\n"),
-            rows->len, total);
+    {
+      g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+
+      /* TRANSLATORS: "50 of 120 uploads shown" */
+      printf (ngettext ("%u of %s upload shown; use --limit for more.\n",
+                        "%u of %s uploads shown; use --limit for more.\n",
+                        (unsigned long) total),
+              rows->len, total_text);
+    }
 
   return GP_CLI_EXIT_OK;
 }

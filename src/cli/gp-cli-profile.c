@@ -101,8 +101,9 @@ wait_fix_error (Wait    *wait,
     {
       g_clear_error (error);
       g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_UNAVAILABLE,
-                   "The keyring did not answer within %u seconds (is it waiting for a password?): "
-                   "unlock it (for example by logging in to the desktop) and try again",
+                   _("The keyring did not answer within %u seconds (is it waiting for a "
+                     "password?): unlock it (for example by logging in to the desktop) and "
+                     "try again"),
                    keyring_timeout ());
     }
 }
@@ -195,8 +196,12 @@ warn_expiry (GpProfile  *profile,
   switch (gp_certificate_get_expiry (cert, g_get_real_time () / G_USEC_PER_SEC, &days))
     {
     case GP_EXPIRY_SOON:
-      g_printerr (_("warning: the %s of profile “%s” expires on %s, in %d days: renew it "
-                    "before then\n"),
+      /* TRANSLATORS: "warning: the <client certificate|platform certificate>
+       * of profile “<name>” expires on <date>, in <n> days: …" */
+      g_printerr (ngettext ("warning: the %s of profile “%s” expires on %s, in %d day: renew it "
+                            "before then\n",
+                            "warning: the %s of profile “%s” expires on %s, in %d days: renew it "
+                            "before then\n", (unsigned long) MAX (days, 0)),
                   certificate_title (field), gp_profile_get_name (profile), date, days);
       break;
 
@@ -610,7 +615,9 @@ show_text (GpProfile *profile)
       switch (gp_certificate_get_expiry (cert, now, &days))
         {
         case GP_EXPIRY_SOON:
-          text = g_strdup_printf (_("serial %s, expires %s, in %d days: renew it soon"),
+          text = g_strdup_printf (ngettext ("serial %s, expires %s, in %d day: renew it soon",
+                                            "serial %s, expires %s, in %d days: renew it soon",
+                                            (unsigned long) MAX (days, 0)),
                                   gp_certificate_get_serial (cert), date, days);
           break;
 
@@ -621,7 +628,9 @@ show_text (GpProfile *profile)
 
         case GP_EXPIRY_OK:
         default:
-          text = g_strdup_printf (_("serial %s, expires %s (in %d days)"),
+          text = g_strdup_printf (ngettext ("serial %s, expires %s (in %d day)",
+                                            "serial %s, expires %s (in %d days)",
+                                            (unsigned long) MAX (days, 0)),
                                   gp_certificate_get_serial (cert), date, days);
           break;
         }
@@ -631,8 +640,10 @@ show_text (GpProfile *profile)
 
   if (gp_profile_get_ca_pem (profile) != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%u extra trusted certificate(s)"),
-                                               count_certificates (gp_profile_get_ca_pem (profile)));
+      guint n_ca = count_certificates (gp_profile_get_ca_pem (profile));
+      g_autofree char *text = g_strdup_printf (ngettext ("%u extra trusted certificate",
+                                                         "%u extra trusted certificates", n_ca),
+                                               n_ca);
 
       show_line ("ca_file", text);
     }

@@ -41,6 +41,26 @@ typedef struct
   gboolean       progress;         /* stderr is a terminal */
 } UploadRun;
 
+/* The stage as people read it; --json keeps the contract's word. */
+static const char *
+stage_display_name (GpStage stage)
+{
+  switch (stage)
+    {
+    case GP_STAGE_CHECK:
+      return _("the local check");
+    case GP_STAGE_NETWORK:
+      return _("the network");
+    case GP_STAGE_GATEWAY:
+      return _("the gateway");
+    case GP_STAGE_VERIFY:
+      return _("the signature check of the reply");
+    case GP_STAGE_NONE:
+    default:
+      return "?";
+    }
+}
+
 static void
 print_slot_text (UploadRun *run,
                  FileSlot  *slot)
@@ -51,10 +71,13 @@ print_slot_text (UploadRun *run,
   if (slot->duplicate != NULL)
     {
       g_autofree char *when = gp_history_entry_dup_time_string (slot->duplicate);
+      g_autofree char *row = g_strdup_printf ("%" G_GINT64_FORMAT, slot->duplicate->id);
 
-      printf (_("%s: already uploaded on %s, media ID %s (history #%" G_GINT64_FORMAT "); "
+      /* TRANSLATORS: "<file>: already uploaded on <date time>, media ID <id>
+       * (history #<row>); …" */
+      printf (_("%s: already uploaded on %s, media ID %s (history #%s); "
                 "use --force to upload it again\n"),
-              path, when, slot->duplicate->media_id, slot->duplicate->id);
+              path, when, slot->duplicate->media_id, row);
     }
   else if (slot->result == NULL)
     {
@@ -74,9 +97,9 @@ print_slot_text (UploadRun *run,
     }
   else
     {
-      /* TRANSLATORS: "<file>: failed at <stage>: <CODE>: <message>" */
+      /* TRANSLATORS: "<file>: failed at the network: <CODE>: <message>" */
       printf (_("%s: failed at %s: %s: %s\n"), path,
-              gp_stage_to_string (gp_upload_result_get_stage (slot->result)),
+              stage_display_name (gp_upload_result_get_stage (slot->result)),
               gp_upload_result_get_code (slot->result),
               gp_upload_result_get_message (slot->result));
       if (gp_upload_result_get_detail (slot->result) != NULL)
@@ -231,10 +254,10 @@ prepare_files (UploadRun    *run,
       if (succeeded >= 0 && gp_history_near_capacity (succeeded + to_upload->len + 1,
                                                       ALIPAY_CAPACITY))
         g_ptr_array_add (slot->warnings,
-                         g_strdup_printf ("This Alipay app has %" G_GINT64_FORMAT " of its %d "
-                                          "stored images and videos; the gateway refuses "
-                                          "uploads past that (CAPACITY_EXCEEDED)",
-                                          succeeded + to_upload->len, ALIPAY_CAPACITY));
+                         g_strdup_printf (_("This Alipay app already has %u of its %d stored "
+                                            "images and videos; the gateway refuses uploads "
+                                            "past that (CAPACITY_EXCEEDED)"),
+                                          (guint) (succeeded + to_upload->len), ALIPAY_CAPACITY));
 
       g_array_append_val (run->upload_index, i);
       g_ptr_array_add (to_upload, gp_check_report_ref (slot->report));

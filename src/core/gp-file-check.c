@@ -16,6 +16,7 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <glib/gi18n-lib.h>
 
 #include "gp-error.h"
 #include "gp-gateway-info.h"
@@ -111,6 +112,7 @@ static char *
 format_bytes (guint64 n)
 {
   g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  g_autofree char *grouped = NULL;
   GString *s = g_string_new (NULL);
   gsize len = strlen (digits);
 
@@ -120,9 +122,11 @@ format_bytes (guint64 n)
         g_string_append_c (s, ',');
       g_string_append_c (s, digits[i]);
     }
-  g_string_append (s, n == 1 ? " byte" : " bytes");
+  grouped = g_string_free (s, FALSE);
 
-  return g_string_free (s, FALSE);
+  /* TRANSLATORS: "5,242,881 bytes" */
+  return g_strdup_printf (ngettext ("%s byte", "%s bytes", (unsigned long) MIN (n, G_MAXULONG)),
+                          grouped);
 }
 
 static void
@@ -180,9 +184,11 @@ apply_rules (GpCheckReport *self)
 
       self->max_size = gp_gateway_largest_size (self->gateway);
       add_problem (self, GP_CHECK_UNKNOWN_FORMAT,
-                   g_strdup_printf ("The content is not a JPEG, PNG, BMP, GIF, MP4 or PDF file "
-                                    "(it starts with %s); %s accepts %s",
-                                    head, info->display_name, accepted));
+                   /* TRANSLATORS: "(it starts with ff 00 12 …); WeChat Pay v3 accepts
+                    * JPEG (2 MiB), PNG (2 MiB), BMP (2 MiB)" */
+                   g_strdup_printf (_("The content is not a JPEG, PNG, BMP, GIF, MP4 or PDF file "
+                                      "(it starts with %s); %s accepts %s"),
+                                    head, _(info->display_name), accepted));
     }
   else if (!gp_gateway_accepts (self->gateway, self->format))
     {
@@ -190,9 +196,11 @@ apply_rules (GpCheckReport *self)
 
       self->max_size = gp_gateway_largest_size (self->gateway);
       add_problem (self, GP_CHECK_FORMAT_NOT_ALLOWED,
-                   g_strdup_printf ("%s files are not accepted by %s, which takes %s",
+                   /* TRANSLATORS: "GIF files are not accepted by WeChat Pay v3, which
+                    * takes JPEG (2 MiB), PNG (2 MiB), BMP (2 MiB)" */
+                   g_strdup_printf (_("%s files are not accepted by %s, which takes %s"),
                                     gp_format_display_name (self->format),
-                                    info->display_name, accepted));
+                                    _(info->display_name), accepted));
     }
   else
     {
@@ -205,12 +213,17 @@ apply_rules (GpCheckReport *self)
       g_autofree char *limit = format_bytes (self->max_size);
       g_autofree char *limit_mib = gp_format_size_mib (self->max_size);
 
-      add_problem (self, GP_CHECK_EXCEED_MAX_SIZE,
-                   g_strdup_printf ("%s is over the %s limit (%s) of %s%s%s",
-                                    size, limit_mib, limit, info->display_name,
-                                    self->format != GP_FORMAT_UNKNOWN ? " for " : "",
-                                    self->format != GP_FORMAT_UNKNOWN
-                                      ? gp_format_display_name (self->format) : ""));
+      if (self->format != GP_FORMAT_UNKNOWN)
+        /* TRANSLATORS: "3,145,728 bytes is over the 2 MiB limit (2,097,152
+         * bytes) of WeChat Pay v3 for JPEG" */
+        add_problem (self, GP_CHECK_EXCEED_MAX_SIZE,
+                     g_strdup_printf (_("%s is over the %s limit (%s) of %s for %s"),
+                                      size, limit_mib, limit, _(info->display_name),
+                                      gp_format_display_name (self->format)));
+      else
+        add_problem (self, GP_CHECK_EXCEED_MAX_SIZE,
+                     g_strdup_printf (_("%s is over the %s limit (%s) of %s"),
+                                      size, limit_mib, limit, _(info->display_name)));
     }
 
   ext = extension_of (self->path);
@@ -218,22 +231,22 @@ apply_rules (GpCheckReport *self)
     {
       if (ext != NULL)
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("The name ends in .%s but the content is %s; "
-                                          "it is sent as %s",
+                         g_strdup_printf (_("The name ends in .%s but the content is %s; "
+                                            "it is sent as %s"),
                                           ext, gp_format_display_name (self->format),
                                           gp_format_display_name (self->format)));
       else
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("The name has no extension; the content is %s "
-                                          "and is sent as %s",
+                         g_strdup_printf (_("The name has no extension; the content is %s "
+                                            "and is sent as %s"),
                                           gp_format_display_name (self->format),
                                           gp_format_display_name (self->format)));
     }
 
   if (self->header_damaged)
     g_ptr_array_add (self->warnings,
-                     g_strdup_printf ("The %s header is truncated or damaged; "
-                                      "the gateway may refuse the file",
+                     g_strdup_printf (_("The %s header is truncated or damaged; "
+                                        "the gateway may refuse the file"),
                                       gp_format_display_name (self->format)));
 }
 
@@ -429,17 +442,17 @@ static const char *
 describe_file_type (mode_t mode)
 {
   if (S_ISDIR (mode))
-    return "a folder";
+    return _("a folder");
   if (S_ISFIFO (mode))
-    return "a named pipe (FIFO)";
+    return _("a named pipe (FIFO)");
   if (S_ISCHR (mode))
-    return "a character device";
+    return _("a character device");
   if (S_ISBLK (mode))
-    return "a block device";
+    return _("a block device");
   if (S_ISSOCK (mode))
-    return "a socket";
+    return _("a socket");
 
-  return "not a regular file";
+  return _("a special file");
 }
 
 static gint64
@@ -524,7 +537,7 @@ read_and_hash (GpCheckReport  *self,
       gnutls_hash_init (&h.md5, GNUTLS_DIG_MD5) < 0)
     {
       set_file_problem (self, GP_CHECK_UNREADABLE,
-                        g_strdup ("The system's crypto library refused SHA-256 or MD5"));
+                        g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
       return TRUE;
     }
 
@@ -541,7 +554,7 @@ read_and_hash (GpCheckReport  *self,
           int saved_errno = errno;
 
           set_file_problem (self, GP_CHECK_UNREADABLE,
-                            g_strdup_printf ("Could not read the file: %s",
+                            g_strdup_printf (_("Could not read the file: %s"),
                                              g_strerror (saved_errno)));
           return TRUE;
         }
@@ -572,11 +585,13 @@ read_and_hash (GpCheckReport  *self,
 
   if (total != self->size)
     {
+      g_autofree char *expected = format_bytes (self->size);
+      g_autofree char *got = format_bytes (total);
+
       set_file_problem (self, GP_CHECK_FILE_CHANGED,
-                        g_strdup_printf ("The file changed while it was being checked "
-                                         "(%" G_GUINT64_FORMAT " bytes expected, %"
-                                         G_GUINT64_FORMAT " read); check it again",
-                                         self->size, total));
+                        g_strdup_printf (_("The file changed while it was being checked "
+                                           "(%s expected, %s read); check it again"),
+                                         expected, got));
       return TRUE;
     }
 
@@ -604,13 +619,14 @@ inspect (GpCheckReport  *self,
       int saved_errno = errno;
 
       set_file_problem (self, GP_CHECK_UNREADABLE,
-                        g_strdup_printf ("Could not open the file: %s", g_strerror (saved_errno)));
+                        g_strdup_printf (_("Could not open the file: %s"), g_strerror (saved_errno)));
       return TRUE;
     }
   if (!S_ISREG (st.st_mode))
     {
       set_file_problem (self, GP_CHECK_NOT_REGULAR_FILE,
-                        g_strdup_printf ("This is %s, not a regular file",
+                        /* TRANSLATORS: "This is a directory, not a regular file" */
+                        g_strdup_printf (_("This is %s, not a regular file"),
                                          describe_file_type (st.st_mode)));
       return TRUE;
     }
@@ -621,7 +637,7 @@ inspect (GpCheckReport  *self,
       int saved_errno = errno;
 
       set_file_problem (self, GP_CHECK_UNREADABLE,
-                        g_strdup_printf ("Could not open the file: %s", g_strerror (saved_errno)));
+                        g_strdup_printf (_("Could not open the file: %s"), g_strerror (saved_errno)));
       return TRUE;
     }
 
@@ -629,7 +645,8 @@ inspect (GpCheckReport  *self,
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       set_file_problem (self, GP_CHECK_NOT_REGULAR_FILE,
-                        g_strdup_printf ("This is %s, not a regular file",
+                        /* TRANSLATORS: "This is a directory, not a regular file" */
+                        g_strdup_printf (_("This is %s, not a regular file"),
                                          describe_file_type (st.st_mode)));
       close (fd);
       return TRUE;
@@ -642,7 +659,7 @@ inspect (GpCheckReport  *self,
 
   if (self->size == 0)
     {
-      set_file_problem (self, GP_CHECK_EMPTY_FILE, g_strdup ("The file is empty (0 bytes)"));
+      set_file_problem (self, GP_CHECK_EMPTY_FILE, g_strdup (_("The file is empty (0 bytes)")));
       close (fd);
       return TRUE;
     }
@@ -822,27 +839,29 @@ gp_check_report_still_matches (GpCheckReport  *self,
       int saved_errno = errno;
 
       g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                   "The file can no longer be read: %s", g_strerror (saved_errno));
+                   _("The file can no longer be read: %s"), g_strerror (saved_errno));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode) || st.st_dev != self->dev || st.st_ino != self->ino)
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                           "The file was replaced by another since it was checked");
+                           _("The file was replaced by another since it was checked"));
       return FALSE;
     }
   if ((guint64) st.st_size != self->size)
     {
+      g_autofree char *then = format_bytes (self->size);
+      g_autofree char *now = format_bytes ((guint64) st.st_size);
+
       g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                   "The file changed size since it was checked (%" G_GUINT64_FORMAT
-                   " bytes then, %" G_GUINT64_FORMAT " now)",
-                   self->size, (guint64) st.st_size);
+                   _("The file changed size since it was checked (%s then, %s now)"),
+                   then, now);
       return FALSE;
     }
   if (stat_mtime_ns (&st) != self->mtime_ns)
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                           "The file was modified since it was checked");
+                           _("The file was modified since it was checked"));
       return FALSE;
     }
 

@@ -8,6 +8,8 @@
 
 #include "gp-gateway-info.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 /* PROTOCOLS.md section 5.2. The vendors write "2M"/"5M"; Alipay documents
@@ -38,19 +40,19 @@ static const GpFormatRule wechatpay_global_rules[] = {
 
 static const GpGatewayInfo gateways[GP_N_GATEWAYS] = {
   [GP_GATEWAY_ALIPAY] = {
-    GP_GATEWAY_ALIPAY, "alipay", "Alipay",
+    GP_GATEWAY_ALIPAY, "alipay", N_("Alipay"),
     "https://openapi.alipay.com", "/gateway.do", alipay_rules,
   },
   [GP_GATEWAY_WECHATPAY_V2] = {
-    GP_GATEWAY_WECHATPAY_V2, "wechatpay-v2", "WeChat Pay v2",
+    GP_GATEWAY_WECHATPAY_V2, "wechatpay-v2", N_("WeChat Pay v2"),
     "https://api.mch.weixin.qq.com", "/secapi/mch/uploadmedia", wechatpay_image_rules,
   },
   [GP_GATEWAY_WECHATPAY_V3] = {
-    GP_GATEWAY_WECHATPAY_V3, "wechatpay-v3", "WeChat Pay v3",
+    GP_GATEWAY_WECHATPAY_V3, "wechatpay-v3", N_("WeChat Pay v3"),
     "https://api.mch.weixin.qq.com", "/v3/merchant-service/images/upload", wechatpay_image_rules,
   },
   [GP_GATEWAY_WECHATPAY_GLOBAL] = {
-    GP_GATEWAY_WECHATPAY_GLOBAL, "wechatpay-global", "WeChat Pay Global",
+    GP_GATEWAY_WECHATPAY_GLOBAL, "wechatpay-global", N_("WeChat Pay Global"),
     "https://apihk.mch.weixin.qq.com", "/v3/global/merchant-storage/file/upload",
     wechatpay_global_rules,
   },

@@ -22,7 +22,7 @@ typedef struct
 {
   GpGatewayKind       kind;
   const char         *id;                /* contract string, e.g. "wechatpay-v3" */
-  const char         *display_name;      /* untranslated product name */
+  const char         *display_name;      /* product name, marked N_(): show it with _() */
   const char         *default_base_url;  /* scheme://host, no path */
   const char         *path;              /* documented path, always kept */
   const GpFormatRule *rules;             /* terminated by GP_FORMAT_UNKNOWN */

@@ -16,6 +16,7 @@
 
 #include "gp-profile-store.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
 #include "gp-error.h"
@@ -72,8 +73,8 @@ propagate_keyring_error (GError **error,
   if (g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
     {
       g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_LOCKED,
-                   "The keyring is locked: unlock it (for example by logging in to the "
-                   "desktop) and try again (%s)", local_error->message);
+                   _("The keyring is locked: unlock it (for example by logging in to the "
+                     "desktop) and try again (%s)"), local_error->message);
       g_error_free (local_error);
       return;
     }
@@ -84,15 +85,15 @@ propagate_keyring_error (GError **error,
       local_error->domain == G_SPAWN_ERROR)
     {
       g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_UNAVAILABLE,
-                   "No keyring is available: start a Secret Service such as gnome-keyring "
-                   "(for example by logging in to the desktop) and try again (%s)",
+                   _("No keyring is available: start a Secret Service such as gnome-keyring "
+                     "(for example by logging in to the desktop) and try again (%s)"),
                    local_error->message);
       g_error_free (local_error);
       return;
     }
 
   g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_FAILED,
-               "The keyring refused the operation: %s", local_error->message);
+               _("The keyring refused the operation: %s"), local_error->message);
   g_error_free (local_error);
 }
 
@@ -100,8 +101,8 @@ static void
 set_locked_error (GError **error)
 {
   g_set_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_LOCKED,
-               "The keyring is locked: unlock it (for example by logging in to the "
-               "desktop) and try again");
+               _("The keyring is locked: unlock it (for example by logging in to the "
+                 "desktop) and try again"));
 }
 
 static void
@@ -109,7 +110,7 @@ set_not_found_error (GError     **error,
                      const char  *name)
 {
   g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_NOT_FOUND,
-               "There is no profile named “%s”: see “gatepost-cli profile list”", name);
+               _("There is no profile named “%s”: see “gatepost-cli profile list”"), name);
 }
 
 /* Worker-thread operations -------------------------------------------------------------- */
@@ -428,7 +429,7 @@ remove_thread (GTask        *task,
         propagate_keyring_error (&error, local_error);
       else
         g_set_error (&error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_FAILED,
-                     "The keyring did not remove the profile “%s”", name);
+                     _("The keyring did not remove the profile “%s”"), name);
       g_task_return_error (task, error);
       return;
     }
