@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <gnutls/gnutls.h>
 #include <gnutls/pkcs12.h>
 #include <gnutls/x509.h>
@@ -220,14 +222,14 @@ decode_input (const char  *data,
       if (g_strstr_len (data, len, "-----") != NULL)
         {
           g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                       "a PEM block without a “-----BEGIN” line");
+                       _("a PEM block without a “-----BEGIN” line"));
           return FALSE;
         }
       out->der = decode_base64 (data, len);
       if (out->der == NULL)
         {
           g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                       "neither PEM nor base64");
+                       _("neither PEM nor base64"));
           return FALSE;
         }
       return TRUE;
@@ -237,7 +239,7 @@ decode_input (const char  *data,
   label_end = g_strstr_len (begin, end - begin, "-----");
   if (label_end == NULL || memchr (begin, '\n', label_end - begin) != NULL)
     {
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "a broken PEM header line");
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, _("a broken PEM header line"));
       return FALSE;
     }
   out->label = g_strndup (begin, label_end - begin);
@@ -247,7 +249,7 @@ decode_input (const char  *data,
   if (body_end == NULL)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "a PEM block “%s” without its “-----END” line", out->label);
+                   _("a PEM block “%s” without its “-----END” line"), out->label);
       return FALSE;
     }
 
@@ -281,7 +283,7 @@ decode_input (const char  *data,
   if (out->encrypted && !g_str_has_suffix (out->label, "PRIVATE KEY"))
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "the PEM block “%s” carries encryption headers", out->label);
+                   _("the PEM block “%s” carries encryption headers"), out->label);
       return FALSE;
     }
   if (out->encrypted)
@@ -291,7 +293,7 @@ decode_input (const char  *data,
   if (out->der == NULL)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "the PEM block “%s” is not valid base64", out->label);
+                   _("the PEM block “%s” is not valid base64"), out->label);
       return FALSE;
     }
 
@@ -343,13 +345,13 @@ public_key_new_take (gnutls_pubkey_t   key,
   if (algo != GNUTLS_PK_RSA)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_UNSUPPORTED,
-                   "not an RSA key (%s)", gnutls_pk_algorithm_get_name (algo));
+                   _("not an RSA key (%s)"), gnutls_pk_algorithm_get_name (algo));
       return NULL;
     }
   if (bits < GP_KEY_MIN_BITS)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_TOO_SHORT,
-                   "an RSA key of %u bits is too short: at least %u bits are required",
+                   _("an RSA key of %u bits is too short: at least %u bits are required"),
                    bits, GP_KEY_MIN_BITS);
       return NULL;
     }
@@ -358,7 +360,8 @@ public_key_new_take (gnutls_pubkey_t   key,
       gnutls_pubkey_export2 (key, GNUTLS_X509_FMT_PEM, &pem) < 0)
     {
       gnutls_free (der.data);
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "the public key cannot be exported");
+      g_set_error_literal (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
+                           _("the public key cannot be exported"));
       return NULL;
     }
   self->spki = g_bytes_new (der.data, der.size);
@@ -440,7 +443,7 @@ public_key_from_certificate_der (GBytes  *der,
   if (size == 0)
     {
       g_set_error_literal (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                           "The certificate is empty");
+                           _("The certificate is empty"));
       return NULL;
     }
   b64 = g_base64_encode (data, size);
@@ -475,7 +478,7 @@ gp_public_key_new_from_data (const char  *data,
   if (d.label != NULL && g_str_has_suffix (d.label, "PRIVATE KEY"))
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "this is a private key, not a public key");
+                   _("this is a private key, not a public key"));
       return NULL;
     }
   if (d.label != NULL && (strcmp (d.label, "CERTIFICATE") == 0))
@@ -484,7 +487,7 @@ gp_public_key_new_from_data (const char  *data,
       strcmp (d.label, "RSA PUBLIC KEY") != 0)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "a PEM block “%s” where a public key was expected", d.label);
+                   _("a PEM block “%s” where a public key was expected"), d.label);
       return NULL;
     }
 
@@ -513,7 +516,7 @@ gp_public_key_new_from_data (const char  *data,
     }
 
   g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-               "not a public key (expected PEM or base64 of SPKI or PKCS#1)");
+               _("not a public key (expected PEM or base64 of SPKI or PKCS#1)"));
   return NULL;
 }
 
@@ -641,14 +644,14 @@ private_key_new_take_x509 (gnutls_x509_privkey_t   x509,
     {
       gnutls_x509_privkey_deinit (x509);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_UNSUPPORTED,
-                   "not an RSA key (%s)", gnutls_pk_algorithm_get_name (algo));
+                   _("not an RSA key (%s)"), gnutls_pk_algorithm_get_name (algo));
       return NULL;
     }
   if (bits < GP_KEY_MIN_BITS)
     {
       gnutls_x509_privkey_deinit (x509);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_TOO_SHORT,
-                   "an RSA key of %u bits is too short: at least %u bits are required",
+                   _("an RSA key of %u bits is too short: at least %u bits are required"),
                    bits, GP_KEY_MIN_BITS);
       return NULL;
     }
@@ -657,7 +660,7 @@ private_key_new_take_x509 (gnutls_x509_privkey_t   x509,
                                          &pem) < 0)
     {
       gnutls_x509_privkey_deinit (x509);
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "the RSA key is inconsistent");
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, _("the RSA key is inconsistent"));
       return NULL;
     }
   self->bits = bits;
@@ -667,7 +670,7 @@ private_key_new_take_x509 (gnutls_x509_privkey_t   x509,
   if (gnutls_privkey_import_x509 (self->key, x509, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0)
     {
       gnutls_x509_privkey_deinit (x509);
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "the RSA key cannot be loaded");
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, _("the RSA key cannot be loaded"));
       return NULL;
     }
 
@@ -676,7 +679,7 @@ private_key_new_take_x509 (gnutls_x509_privkey_t   x509,
     {
       gnutls_pubkey_deinit (pub);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "the public half of the key cannot be derived");
+                   _("the public half of the key cannot be derived"));
       return NULL;
     }
   self->public_key = public_key_new_take (pub, error);
@@ -712,15 +715,15 @@ gp_private_key_new_from_data (const char  *data,
   if (d.encrypted)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_ENCRYPTED,
-                   "the key is encrypted with a passphrase, which Gatepost does not store; "
-                   "decrypt it first (openssl pkey -in KEY -out PLAIN-KEY)");
+                   _("the key is encrypted with a passphrase, which Gatepost does not store; "
+                     "decrypt it first (openssl pkey -in KEY -out PLAIN-KEY)"));
       return NULL;
     }
   if (d.label != NULL && strcmp (d.label, "PRIVATE KEY") != 0 &&
       strcmp (d.label, "RSA PRIVATE KEY") != 0)
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "a PEM block “%s” where a private key was expected", d.label);
+                   _("a PEM block “%s” where a private key was expected"), d.label);
       return NULL;
     }
 
@@ -732,11 +735,11 @@ gp_private_key_new_from_data (const char  *data,
       gnutls_x509_privkey_deinit (x509);
       if (ret == GNUTLS_E_DECRYPTION_FAILED)
         g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_ENCRYPTED,
-                     "the key is encrypted with a passphrase, which Gatepost does not store; "
-                     "decrypt it first (openssl pkey -in KEY -out PLAIN-KEY)");
+                     _("the key is encrypted with a passphrase, which Gatepost does not store; "
+                       "decrypt it first (openssl pkey -in KEY -out PLAIN-KEY)"));
       else
         g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                     "not a private key (expected PEM or base64 of PKCS#1 or PKCS#8)");
+                     _("not a private key (expected PEM or base64 of PKCS#1 or PKCS#8)"));
       return NULL;
     }
 
@@ -832,7 +835,7 @@ certificate_new_take (gnutls_x509_crt_t   crt,
    * serial whose top bit is set is not part of it. */
   if (gnutls_x509_crt_get_serial (crt, serial, &serial_len) < 0 || serial_len == 0)
     {
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "the certificate has no serial");
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, _("the certificate has no serial"));
       return NULL;
     }
   while (skip + 1 < serial_len && serial[skip] == 0)
@@ -850,7 +853,8 @@ certificate_new_take (gnutls_x509_crt_t   crt,
 
   if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem) < 0)
     {
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "the certificate cannot be exported");
+      g_set_error_literal (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
+                           _("the certificate cannot be exported"));
       return NULL;
     }
   self->pem = g_strndup ((const char *) pem.data, pem.size);
@@ -861,7 +865,7 @@ certificate_new_take (gnutls_x509_crt_t   crt,
     {
       gnutls_pubkey_deinit (pub);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "the certificate's public key cannot be read");
+                   _("the certificate's public key cannot be read"));
       return NULL;
     }
   self->public_key = public_key_new_take (pub, error);
@@ -895,7 +899,7 @@ gp_certificate_new_from_data (const char  *data,
   if (d.encrypted || (d.label != NULL && strcmp (d.label, "CERTIFICATE") != 0))
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "a PEM block “%s” where a certificate was expected",
+                   _("a PEM block “%s” where a certificate was expected"),
                    d.label ? d.label : "");
       return NULL;
     }
@@ -906,7 +910,7 @@ gp_certificate_new_from_data (const char  *data,
     {
       gnutls_x509_crt_deinit (crt);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "not an X.509 certificate (expected PEM or base64 DER)");
+                   _("not an X.509 certificate (expected PEM or base64 DER)"));
       return NULL;
     }
 
@@ -1066,7 +1070,7 @@ gp_pkcs12_open (GBytes         *der,
   if (gnutls_pkcs12_import (p12, &datum, GNUTLS_X509_FMT_DER, 0) < 0)
     {
       gnutls_pkcs12_deinit (p12);
-      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, "not a PKCS#12 file");
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID, _("not a PKCS#12 file"));
       return FALSE;
     }
   if (gnutls_pkcs12_verify_mac (p12, password) < 0 ||
@@ -1075,7 +1079,7 @@ gp_pkcs12_open (GBytes         *der,
     {
       gnutls_pkcs12_deinit (p12);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_PASSWORD,
-                   "the PKCS#12 file does not open with this password");
+                   _("the PKCS#12 file does not open with this password"));
       return FALSE;
     }
   gnutls_pkcs12_deinit (p12);
@@ -1090,7 +1094,7 @@ gp_pkcs12_open (GBytes         *der,
         gnutls_x509_privkey_deinit (x509);
       gnutls_free (chain);
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
-                   "the PKCS#12 file lacks a certificate or a key");
+                   _("the PKCS#12 file lacks a certificate or a key"));
       return FALSE;
     }
   c = certificate_new_take (chain[0], error);
@@ -1106,7 +1110,7 @@ gp_pkcs12_open (GBytes         *der,
   if (!gp_certificate_matches_key (c, k))
     {
       g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_MISMATCH,
-                   "the PKCS#12 certificate does not belong to its key");
+                   _("the PKCS#12 certificate does not belong to its key"));
       return FALSE;
     }
 

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <gnutls/x509.h>
 
 #include "gp-error.h"
@@ -248,9 +250,10 @@ check_members (Source         *src,
   if (n_unknown == 0)
     return TRUE;
 
+  /* TRANSLATORS: "unknown fields “a”, “b” for gateway alipay" */
   g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-               n_unknown == 1 ? "unknown field %s for gateway %s"
-                              : "unknown fields %s for gateway %s",
+               ngettext ("unknown field %s for gateway %s", "unknown fields %s for gateway %s",
+                         n_unknown),
                unknown->str, src->gateway_id);
   return FALSE;
 }
@@ -282,7 +285,7 @@ get_text (JsonObject  *object,
     }
 
   g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-               "field “%s” must be a string", field);
+               _("field “%s” must be a string"), field);
   return FALSE;
 }
 
@@ -300,7 +303,7 @@ get_required_text (Source      *src,
     {
       g_clear_pointer (value, g_free);
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "missing field “%s”, required for gateway %s", field, src->gateway_id);
+                   _("missing field “%s”, required for gateway %s"), field, src->gateway_id);
       return FALSE;
     }
 
@@ -359,7 +362,7 @@ get_material (Source      *src,
         {
           explicit_bzero (inline_text, n);
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "give either “%s” or “%s”, not both", field, file_field);
+                       _("give either “%s” or “%s”, not both"), field, file_field);
           return FALSE;
         }
       *out = gp_secret_bytes_new_take (g_steal_pointer (&inline_text), n);
@@ -373,7 +376,7 @@ get_material (Source      *src,
   if (!g_file_get_contents (resolved, &contents, &len, &local_error))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: %s", file_field, local_error->message);
+                   _("field “%s”: %s"), file_field, local_error->message);
       return FALSE;
     }
   *out = gp_secret_bytes_new_take (contents, len);
@@ -388,7 +391,7 @@ missing_material (Source      *src,
                   GError     **error)
 {
   g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-               "missing field “%s” (or “%s_file”), required for gateway %s",
+               _("missing field “%s” (or “%s_file”), required for gateway %s"),
                field, field, src->gateway_id);
 }
 
@@ -398,7 +401,7 @@ prefix_key_error (GError     **error,
                   const char  *used)
 {
   g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-               "field “%s”: %s", used, local_error->message);
+               _("field “%s”: %s"), used, local_error->message);
   g_error_free (local_error);
 
   return FALSE;
@@ -553,9 +556,9 @@ parse_alipay (GpProfile  *self,
   if (gp_public_key_verifies (self->verify_key, self->private_key))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: this is the app's own public key (it verifies a signature "
-                   "made with “private_key”); use the Alipay public key shown for the app "
-                   "on the Alipay open platform", used);
+                   _("field “%s”: this is the app's own public key (it verifies a signature "
+                     "made with “private_key”); use the Alipay public key shown for the app "
+                     "on the Alipay open platform"), used);
       return FALSE;
     }
 
@@ -589,7 +592,7 @@ build_tls_certificate (GpProfile  *self,
   if (self->tls_certificate == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: the TLS backend refuses the certificate: %s",
+                   _("field “%s”: the TLS backend refuses the certificate: %s"),
                    used, local_error->message);
       return FALSE;
     }
@@ -617,21 +620,21 @@ parse_v2_certificate (GpProfile  *self,
   if (p12_data != NULL && (self->client_cert != NULL || self->client_key != NULL))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "give either “client_cert” and “client_key”, or “client_p12”, not both");
+                   _("give either “client_cert” and “client_key”, or “client_p12”, not both"));
       return FALSE;
     }
   if (p12_data == NULL && self->client_cert == NULL && self->client_key == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "missing the client certificate: give “client_cert” and “client_key”, "
-                   "or “client_p12”, required for gateway %s", src->gateway_id);
+                   _("missing the client certificate: give “client_cert” and “client_key”, "
+                     "or “client_p12”, required for gateway %s"), src->gateway_id);
       return FALSE;
     }
   if (password != NULL && p12_data == NULL)
     {
       explicit_bzero (password, strlen (password));
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “client_p12_password” needs “client_p12”");
+                   _("field “client_p12_password” needs “client_p12”"));
       return FALSE;
     }
 
@@ -640,7 +643,7 @@ parse_v2_certificate (GpProfile  *self,
       if (self->client_key == NULL || self->client_cert == NULL)
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “%s” needs “%s”",
+                       _("field “%s” needs “%s”"),
                        self->client_cert ? "client_cert" : "client_key",
                        self->client_cert ? "client_key" : "client_cert");
           return FALSE;
@@ -648,7 +651,8 @@ parse_v2_certificate (GpProfile  *self,
       if (!gp_certificate_matches_key (self->client_cert, self->client_key))
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “%s”: the certificate does not belong to “client_key”", cert_used);
+                       _("field “%s”: the certificate does not belong to “client_key”"),
+                       cert_used);
           return FALSE;
         }
       return build_tls_certificate (self, cert_used, error);
@@ -658,7 +662,7 @@ parse_v2_certificate (GpProfile  *self,
   if (self->client_p12 == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: not base64 of a PKCS#12 file", p12_used);
+                   _("field “%s”: not base64 of a PKCS#12 file"), p12_used);
       return FALSE;
     }
   if (!gp_pkcs12_open (self->client_p12,
@@ -668,13 +672,14 @@ parse_v2_certificate (GpProfile  *self,
       if (g_error_matches (local_error, GP_KEY_ERROR, GP_KEY_ERROR_PASSWORD))
         g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
                      password != NULL
-                       ? "field “%s”: the PKCS#12 file does not open with “client_p12_password”"
-                       : "field “%s”: the PKCS#12 file does not open with the default password "
-                         "(the mch_id); set “client_p12_password”",
+                       ? _("field “%s”: the PKCS#12 file does not open with "
+                           "“client_p12_password”")
+                       : _("field “%s”: the PKCS#12 file does not open with the default "
+                           "password (the mch_id); set “client_p12_password”"),
                      p12_used);
       else
         g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                     "field “%s”: %s", p12_used, local_error->message);
+                     _("field “%s”: %s"), p12_used, local_error->message);
       if (password != NULL)
         explicit_bzero (password, strlen (password));
       return FALSE;
@@ -712,7 +717,7 @@ parse_v2 (GpProfile  *self,
           g_ascii_strcasecmp (sign_type, "HMAC-SHA256") != 0)
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “sign_type”: expected MD5 or HMAC-SHA256");
+                       _("field “sign_type”: expected MD5 or HMAC-SHA256"));
           return FALSE;
         }
       set_string (self, "sign_type", g_ascii_strup (sign_type, -1));
@@ -751,7 +756,7 @@ normalize_hex_serial (const char  *field,
   if (!hex)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: expected a certificate serial number in hexadecimal", field);
+                   _("field “%s”: expected a certificate serial number in hexadecimal"), field);
       return FALSE;
     }
   g_free (*serial);
@@ -808,8 +813,8 @@ parse_v3 (GpProfile  *self,
       if (normal == NULL)
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “platform_serial”: expected a certificate serial number or a "
-                       "WeChat Pay public key ID (PUB_KEY_ID_…)");
+                       _("field “platform_serial”: expected a certificate serial number or a "
+                         "WeChat Pay public key ID (PUB_KEY_ID_…)"));
           return FALSE;
         }
       g_free (platform_serial);
@@ -819,15 +824,15 @@ parse_v3 (GpProfile  *self,
   if (self->verify_key != NULL && self->platform_certificate != NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "give either “platform_public_key” and “platform_serial”, or "
-                   "“platform_certificate”, not both");
+                   _("give either “platform_public_key” and “platform_serial”, or "
+                     "“platform_certificate”, not both"));
       return FALSE;
     }
   if (self->verify_key == NULL && self->platform_certificate == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "missing the platform key: give “platform_public_key” and "
-                   "“platform_serial”, or “platform_certificate”, required for gateway %s",
+                   _("missing the platform key: give “platform_public_key” and "
+                     "“platform_serial”, or “platform_certificate”, required for gateway %s"),
                    src->gateway_id);
       return FALSE;
     }
@@ -837,7 +842,7 @@ parse_v3 (GpProfile  *self,
       if (platform_serial == NULL)
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “%s” needs “platform_serial” (the WeChat Pay public key ID)",
+                       _("field “%s” needs “platform_serial” (the WeChat Pay public key ID)"),
                        key_used);
           return FALSE;
         }
@@ -850,7 +855,7 @@ parse_v3 (GpProfile  *self,
       if (platform_serial != NULL && !serials_equal (platform_serial, cert_serial))
         {
           g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                       "field “platform_serial”: %s is not the serial of “%s” (%s)",
+                       _("field “platform_serial”: %s is not the serial of “%s” (%s)"),
                        platform_serial, cert_used, cert_serial);
           return FALSE;
         }
@@ -875,14 +880,14 @@ normalize_base_url (const char  *text,
   if (uri == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “base_url”: not a URL; expected https://host[:port]");
+                   _("field “base_url”: not a URL; expected https://host[:port]"));
       return NULL;
     }
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "http") == 0)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “base_url”: plain http is refused; use https://host[:port]");
+                   _("field “base_url”: plain http is refused; use https://host[:port]"));
       return NULL;
     }
   path = g_uri_get_path (uri);
@@ -892,8 +897,8 @@ normalize_base_url (const char  *text,
       (*path != '\0' && strcmp (path, "/") != 0))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “base_url”: expected https://host[:port] with no path, query or "
-                   "user name");
+                   _("field “base_url”: expected https://host[:port] with no path, query or "
+                     "user name"));
       return NULL;
     }
 
@@ -923,7 +928,7 @@ parse_ca (GpProfile  *self,
   if (gnutls_x509_crt_list_import2 (&list, &n, &datum, GNUTLS_X509_FMT_PEM, 0) < 0 || n == 0)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “%s”: no PEM certificate found", used);
+                   _("field “%s”: no PEM certificate found"), used);
       return FALSE;
     }
   for (unsigned int i = 0; i < n; i++)
@@ -952,7 +957,7 @@ profile_parse (JsonObject  *object,
     g_strstrip (self->name);
   if (self->name == NULL || *self->name == '\0')
     {
-      g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID, "missing field “name”");
+      g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID, _("missing field “name”"));
       return NULL;
     }
   if (!get_text (object, "gateway", &gateway_id, error))
@@ -960,16 +965,16 @@ profile_parse (JsonObject  *object,
   if (gateway_id == NULL)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "missing field “gateway”: expected alipay, wechatpay-v2, wechatpay-v3 or "
-                   "wechatpay-global");
+                   _("missing field “gateway”: expected alipay, wechatpay-v2, wechatpay-v3 or "
+                     "wechatpay-global"));
       return NULL;
     }
   self->gateway = gp_gateway_kind_from_string (gateway_id);
   if (self->gateway == GP_GATEWAY_INVALID)
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "field “gateway”: unknown gateway “%s”; expected alipay, wechatpay-v2, "
-                   "wechatpay-v3 or wechatpay-global", gateway_id);
+                   _("field “gateway”: unknown gateway “%s”; expected alipay, wechatpay-v2, "
+                     "wechatpay-v3 or wechatpay-global"), gateway_id);
       return NULL;
     }
   src.gateway_id = gateway_id;
@@ -1056,10 +1061,10 @@ set_json_error (GError     **error,
 
   if (sscanf (parse_error->message, "%*[^:]:%u:%u:", &line, &column) == 2)
     g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                 "%s is not valid JSON (line %u, character %u)", what, line, column);
+                 _("%s is not valid JSON (line %u, character %u)"), what, line, column);
   else
     g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                 "%s is not valid JSON", what);
+                 _("%s is not valid JSON"), what);
 }
 
 /**
@@ -1085,14 +1090,14 @@ gp_profile_new_from_data (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      set_json_error (error, "the profile", local_error);
+      set_json_error (error, _("the profile"), local_error);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "the profile must be a JSON object");
+                   _("the profile must be a JSON object"));
       return NULL;
     }
 
@@ -1259,14 +1264,14 @@ gp_profile_new_from_canonical (GBytes  *json,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      set_json_error (error, "the stored profile", local_error);
+      set_json_error (error, _("the stored profile"), local_error);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, GP_PROFILE_ERROR, GP_PROFILE_ERROR_INVALID,
-                   "the stored profile is not a JSON object");
+                   _("the stored profile is not a JSON object"));
       return NULL;
     }
 
