@@ -186,7 +186,8 @@ print_report_text (GpCheckReport *report)
       g_autofree char *size_text = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
 
       if (gp_check_report_get_dimensions (report, &width, &height))
-        dims = g_strdup_printf (", %u×%u", width, height);
+        /* TRANSLATORS: appended to the size: ", <width>×<height>" in pixels */
+        dims = g_strdup_printf (_(", %u×%u"), width, height);
       /* TRANSLATORS: "<path>: OK, JPEG, 1234 bytes (limit 2 MiB), 640×480";
        * the last %s is empty or ", <width>×<height>" */
       printf (ngettext ("%s: OK, %s, %s byte (limit %s)%s\n",

@@ -737,7 +737,7 @@ static const struct
 static void
 print_profile_usage (FILE *out)
 {
-  fprintf (out, "%s\n  gatepost-cli profile COMMAND [OPTION…]\n\n%s\n", _("Usage:"),
+  fprintf (out, "%s\n  %s\n\n%s\n", _("Usage:"), _("gatepost-cli profile COMMAND [OPTION…]"),
            _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     {

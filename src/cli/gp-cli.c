@@ -32,7 +32,7 @@ static const Command commands[] = {
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "%s\n  gatepost-cli COMMAND [OPTION…]\n\n", _("Usage:"));
+  fprintf (out, "%s\n  %s\n\n", _("Usage:"), _("gatepost-cli COMMAND [OPTION…]"));
   fprintf (out, "%s\n\n", _("Upload licence scans, shop photos, videos and PDFs to Alipay and "
                              "WeChat Pay, and keep the media IDs they return."));
   fprintf (out, "%s\n", _("Commands:"));

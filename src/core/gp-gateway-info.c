@@ -176,8 +176,10 @@ gp_gateway_describe_formats (GpGatewayKind kind)
       g_autofree char *mib = gp_format_size_mib (r->max_size);
 
       if (s->len > 0)
-        g_string_append (s, ", ");
-      g_string_append_printf (s, "%s (%s)", formats[r->format].display_name, mib);
+        /* TRANSLATORS: between the formats of "JPEG (2 MiB), PNG (2 MiB)" */
+        g_string_append (s, _(", "));
+      /* TRANSLATORS: a format and its size limit: "JPEG (2 MiB)" */
+      g_string_append_printf (s, _("%s (%s)"), formats[r->format].display_name, mib);
     }
 
   return g_string_free (s, FALSE);
