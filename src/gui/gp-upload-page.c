@@ -119,8 +119,7 @@ update_summary (GpUploadPage *self)
         refused++;
     }
 
-  if (ready > 0 || (refused == 0 && checking == 0))
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u file ready", "%u files ready", ready),
+  g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u file ready", "%u files ready", ready),
                                              ready));
   if (refused > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u refused", "%u refused", refused),
@@ -929,6 +928,10 @@ gp_upload_page_dispose (GObject *object)
   GpUploadPage *self = GP_UPLOAD_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->list_box != NULL)
+    g_signal_handlers_disconnect_by_data (self->list_box, self);
+  if (self->leaflet != NULL)
+    g_signal_handlers_disconnect_by_data (self->leaflet, self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
