@@ -44,10 +44,8 @@ struct _GpPreview
   GtkLabel       *dimensions_label;
   AdwActionRow   *duration_row;
   GtkLabel       *duration_label;
-  AdwActionRow   *video_codec_row;
-  GtkLabel       *video_codec_label;
-  AdwActionRow   *audio_codec_row;
-  GtkLabel       *audio_codec_label;
+  AdwActionRow   *codecs_row;
+  GtkLabel       *codecs_label;
   AdwActionRow   *sha256_row;
 };
 
@@ -145,17 +143,22 @@ update_facts (GpPreview *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->duration_row), info != NULL && info->duration_ns > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->video_codec_row),
-                          info != NULL && info->video_codec != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->audio_codec_row),
-                          info != NULL && info->audio_codec != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->codecs_row),
+                          info != NULL && (info->video_codec || info->audio_codec));
   if (info != NULL)
     {
       g_autofree char *duration = format_duration (info->duration_ns);
+      g_autofree char *codecs = NULL;
+
+      if (info->video_codec && info->audio_codec)
+        /* TRANSLATORS: video codec, then audio codec */
+        codecs = g_strdup_printf (_("%s, %s"), info->video_codec, info->audio_codec);
+      else
+        codecs = g_strdup (info->video_codec ? info->video_codec : info->audio_codec);
 
       gtk_label_set_text (self->duration_label, duration);
-      gtk_label_set_text (self->video_codec_label, info->video_codec ? info->video_codec : "");
-      gtk_label_set_text (self->audio_codec_label, info->audio_codec ? info->audio_codec : "");
+      gtk_label_set_text (self->codecs_label, codecs ? codecs : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->codecs_label), codecs);
     }
 }
 
@@ -526,10 +529,8 @@ gp_preview_class_init (GpPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPreview, dimensions_label);
   gtk_widget_class_bind_template_child (widget_class, GpPreview, duration_row);
   gtk_widget_class_bind_template_child (widget_class, GpPreview, duration_label);
-  gtk_widget_class_bind_template_child (widget_class, GpPreview, video_codec_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreview, video_codec_label);
-  gtk_widget_class_bind_template_child (widget_class, GpPreview, audio_codec_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreview, audio_codec_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPreview, codecs_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreview, codecs_label);
   gtk_widget_class_bind_template_child (widget_class, GpPreview, sha256_row);
 }
 
