@@ -110,6 +110,26 @@ gp_test_find_by_action (GtkWidget  *widget,
   return NULL;
 }
 
+static inline GtkWidget *
+gp_test_find_by_type (GtkWidget *widget,
+                      GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gp_test_find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* On one line, so that the message stays valid TAP. */
 #define gp_test_assert_text_contains(text, needle) \
   G_STMT_START { \

@@ -634,6 +634,97 @@ test_preview_pdf (Fixture       *fixture,
   g_assert_cmpstr (gp_preview_get_message (preview), ==, "No Preview");
 }
 
+static void
+test_row_upload_state (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  const char *files[] = { "batch/shop-photo.jpg", "misnamed.png", NULL };
+  GpUploadItem *item;
+  GtkWidget *row;
+  GtkWidget *progress = NULL;
+  g_autoptr(GpUploadResult) ok = NULL;
+  g_autoptr(GpUploadResult) failed = NULL;
+  char *text;
+
+  add_files (fixture, files);
+  item = find_item (fixture, "batch/shop-photo.jpg");
+  row = gp_upload_page_get_row (fixture->page, item);
+
+  /* What the upload part will drive: progress... */
+  gp_upload_item_set_progress (item, 0.25);
+  progress = gp_test_find_by_type (row, GTK_TYPE_PROGRESS_BAR);
+  g_assert_nonnull (progress);
+  g_assert_true (gtk_widget_get_visible (progress));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (progress)), ==, 0.25);
+  /* A file being sent is not offered again. */
+  g_assert_false (gp_upload_item_is_ready (item));
+  g_assert_cmpstr (gp_upload_page_get_summary (fixture->page), ==, "2 files ready");
+
+  /* ... then the result. */
+  gp_upload_item_set_progress (item, -1);
+  ok = gp_upload_result_new_success ("MEDIA-0001", NULL);
+  gp_upload_item_set_result (item, ok);
+  g_assert_false (gtk_widget_get_visible (progress));
+  text = gp_test_dup_visible_text (row);
+  gp_test_assert_text_contains (text, "Uploaded. Media ID: MEDIA-0001");
+  g_free (text);
+  g_assert_false (gp_upload_item_is_ready (item));
+
+  failed = gp_upload_result_new_failure (GP_STAGE_GATEWAY, "INVALID_REQUEST", "bad image");
+  gp_upload_item_set_result (find_item (fixture, "misnamed.png"), failed);
+  text = row_text (fixture, "misnamed.png");
+  gp_test_assert_text_contains (text, "Not uploaded (gateway, INVALID_REQUEST): bad image");
+  g_free (text);
+  /* A failed file may be tried again. */
+  g_assert_true (gp_upload_item_is_ready (find_item (fixture, "misnamed.png")));
+}
+
+static gboolean
+leaflet_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+static gboolean
+leaflet_unfolded (gpointer data)
+{
+  return !adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+static void
+test_narrow_window (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  const char *files[] = { "batch/shop-photo.jpg", "clip.mp4", NULL };
+  GpPreview *preview = gp_upload_page_get_preview (fixture->page);
+  AdwLeaflet *leaflet;
+  GtkWidget *row;
+
+  add_files (fixture, files);
+  leaflet = ADW_LEAFLET (gp_test_find_by_type (GTK_WIDGET (fixture->page), ADW_TYPE_LEAFLET));
+  g_assert_nonnull (leaflet);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+
+  /* A phone-sized window shows one pane at a time, the list first. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
+  gp_test_wait_until (leaflet_folded, leaflet, "the panes to fold");
+  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (preview),
+                                          adw_leaflet_get_visible_child (leaflet)));
+
+  /* Activating a row shows its preview; the back button returns. */
+  row = gp_upload_page_get_row (fixture->page, find_item (fixture, "clip.mp4"));
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (row)), GTK_LIST_BOX_ROW (row));
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (preview),
+                                         adw_leaflet_get_visible_child (leaflet)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "upload.back", NULL));
+  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (preview),
+                                          adw_leaflet_get_visible_child (leaflet)));
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 960, 680);
+  gp_test_wait_until (leaflet_unfolded, leaflet, "the panes to unfold");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -652,6 +743,8 @@ main (int   argc,
   ADD ("preview-image", test_preview_image);
   ADD ("preview-video", test_preview_video);
   ADD ("preview-pdf", test_preview_pdf);
+  ADD ("row-upload-state", test_row_upload_state);
+  ADD ("narrow-window", test_narrow_window);
   g_test_add_func ("/gatepost/gui/upload/preview-video-missing-decoder",
                    test_preview_video_missing_decoder);
 
