@@ -15,7 +15,10 @@ out=${2:-data/screenshots}
 
 if [ "${GATEPOST_SCREENSHOTS_INSIDE:-}" != 1 ]; then
   for tool in import xdotool; do
-    command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing; run build-aux/install-deps.sh" >&2; exit 1; }
+    if ! command -v "$tool" >/dev/null; then
+      echo "screenshots: $tool is missing; run build-aux/install-deps.sh" >&2
+      exit 1
+    fi
   done
   ninja -C "$build"
   mkdir -p "$out"
@@ -46,7 +49,8 @@ shoot() {
   # them time, then take the window alone.
   sleep 4
   import -window "$wid" "$out/$name.png"
-  gdbus call --session --dest io.github.gatepost.Gatepost --object-path /io/github/gatepost/Gatepost \
+  gdbus call --session --dest io.github.gatepost.Gatepost \
+    --object-path /io/github/gatepost/Gatepost \
     --method org.gtk.Actions.Activate quit "[]" "{}" >/dev/null
   wait "$pid"
   echo "screenshots: $out/$name.png"

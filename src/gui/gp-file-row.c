@@ -18,19 +18,19 @@
 
 struct _GpFileRow
 {
-  GtkListBoxRow  parent_instance;
+  GtkListBoxRow   parent_instance;
 
-  GpUploadItem  *item;
+  GpUploadItem   *item;
 
-  GtkImage      *thumbnail;
-  GtkLabel      *name_label;
-  GtkLabel      *facts_label;
-  GtkBox        *messages_box;
+  GtkImage       *thumbnail;
+  GtkLabel       *name_label;
+  GtkLabel       *facts_label;
+  GtkBox         *messages_box;
   GtkProgressBar *progress_bar;
-  GtkLabel      *result_label;
-  GtkStack      *status_stack;
-  GtkSpinner    *spinner;
-  GtkButton     *remove_button;
+  GtkLabel       *result_label;
+  GtkStack       *status_stack;
+  GtkSpinner     *spinner;
+  GtkButton      *remove_button;
 };
 
 G_DEFINE_FINAL_TYPE (GpFileRow, gp_file_row, GTK_TYPE_LIST_BOX_ROW)
@@ -113,6 +113,26 @@ describe_facts (GpCheckReport *report)
                           size);
 }
 
+/* Screen readers get the same facts and messages as the eye. */
+static void
+update_description (GpFileRow *self)
+{
+  GString *text = g_string_new (gtk_label_get_text (self->facts_label));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->messages_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_string_append (text, "\n");
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (child)));
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str,
+                                  -1);
+  g_string_free (text, TRUE);
+}
+
 static void
 update_check (GpFileRow *self)
 {
@@ -158,6 +178,7 @@ update_check (GpFileRow *self)
   gtk_stack_set_visible_child_name (self->status_stack,
                                     gp_check_report_is_ok (report) ? "ready" : "refused");
   update_thumbnail (self);
+  update_description (self);
 }
 
 static void

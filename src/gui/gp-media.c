@@ -383,7 +383,8 @@ discover_thread (GTask        *task,
     case GST_DISCOVERER_BUSY:
     default:
       if (error == NULL)
-        error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, _("GStreamer could not read the video"));
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                     _("GStreamer could not read the video"));
       g_task_return_error (task, error);
       return;
     }

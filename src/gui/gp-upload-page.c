@@ -638,8 +638,10 @@ upload_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   GpUploadPage *self = GP_UPLOAD_PAGE (widget);
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GPtrArray) reports = NULL;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  reports = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
 
   for (guint i = 0; i < n; i++)
     {

@@ -503,7 +503,8 @@ test_preview_image (Fixture       *fixture,
   gp_test_assert_text_contains (text, "JPEG");
   gp_test_assert_text_contains (text, "640 × 480 pixels");
   gp_test_assert_text_contains (text, "18.5 KiB (18976 bytes)");
-  gp_test_assert_text_contains (text, gp_check_report_get_sha256 (gp_upload_item_get_report (item)));
+  gp_test_assert_text_contains (text,
+                                gp_check_report_get_sha256 (gp_upload_item_get_report (item)));
 
   /* The row's thumbnail is scaled down, keeping the aspect ratio. */
   gp_test_wait_until (item_has_thumbnail, item, "the thumbnail");
