@@ -227,10 +227,20 @@ check_buttons (GtkWidget *widget,
       if (gtk_widget_get_tooltip_text (widget) == NULL)
         g_error ("An icon-only button (%s) has no tooltip",
                  gtk_button_get_icon_name (GTK_BUTTON (widget)));
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("An icon-only button (%s) has no accessible label",
+                 gtk_button_get_icon_name (GTK_BUTTON (widget)));
       (*n_icon_buttons)++;
     }
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_widget_get_tooltip_text (widget) == NULL)
-    g_error ("A menu button has no tooltip");
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      (gtk_widget_get_tooltip_text (widget) == NULL ||
+       !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL)))
+    g_error ("A menu button has no tooltip or accessible label");
+  if (GTK_IS_DROP_DOWN (widget) &&
+      !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("A drop-down has no accessible label");
   /* GtkVideo's controls, the window buttons and toasts are GTK's and
    * libadwaita's business. */
   if (GTK_IS_VIDEO (widget) || GTK_IS_WINDOW_CONTROLS (widget) ||
@@ -351,6 +361,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The accessibility backend that keeps properties for tests to read. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
