@@ -102,7 +102,7 @@ static void
 update_summary (GpUploadPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  guint ready = 0, refused = 0, checking = 0;
+  guint ready = 0, refused = 0, checking = 0, uploading = 0, uploaded = 0;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *summary = NULL;
   gboolean can_upload;
@@ -110,9 +110,14 @@ update_summary (GpUploadPage *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GpUploadItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      GpUploadResult *result = gp_upload_item_get_result (item);
 
       if (gp_upload_item_get_checking (item))
         checking++;
+      else if (gp_upload_item_get_progress (item) >= 0)
+        uploading++;
+      else if (result != NULL && gp_upload_result_is_ok (result))
+        uploaded++;
       else if (gp_upload_item_is_ready (item))
         ready++;
       else if (gp_upload_item_is_refused (item))
@@ -120,13 +125,20 @@ update_summary (GpUploadPage *self)
     }
 
   g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u file ready", "%u files ready", ready),
-                                             ready));
+                                           ready));
   if (refused > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u refused", "%u refused", refused),
                                              refused));
   if (checking > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u being checked", "%u being checked",
                                                        checking), checking));
+  if (uploading > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u being uploaded",
+                                                       "%u being uploaded", uploading),
+                                             uploading));
+  if (uploaded > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u uploaded", "%u uploaded", uploaded),
+                                             uploaded));
   g_ptr_array_add (parts, NULL);
   /* TRANSLATORS: separates the parts of "3 files ready, 1 refused" */
   summary = g_strjoinv (_(", "), (char **) parts->pdata);
@@ -491,7 +503,15 @@ files_expanded_cb (GObject      *object,
 
   g_list_store_splice (self->items, first, 0, added->pdata, added->len);
   for (guint i = 0; i < added->len; i++)
-    start_check (self, added->pdata[i]);
+    {
+      /* The upload part drives these; the summary and the Upload button
+       * follow. */
+      g_signal_connect_object (added->pdata[i], "notify::progress",
+                               G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (added->pdata[i], "notify::result",
+                               G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+      start_check (self, added->pdata[i]);
+    }
 
   if (added->len > 0 && gtk_list_box_get_selected_row (self->list_box) == NULL)
     gtk_list_box_select_row (self->list_box, gtk_list_box_get_row_at_index (self->list_box,

@@ -659,7 +659,8 @@ test_row_upload_state (Fixture       *fixture,
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (progress)), ==, 0.25);
   /* A file being sent is not offered again. */
   g_assert_false (gp_upload_item_is_ready (item));
-  g_assert_cmpstr (gp_upload_page_get_summary (fixture->page), ==, "2 files ready");
+  g_assert_cmpstr (gp_upload_page_get_summary (fixture->page), ==,
+                   "1 file ready, 1 being uploaded");
 
   /* ... then the result. */
   gp_upload_item_set_progress (item, -1);
@@ -670,6 +671,7 @@ test_row_upload_state (Fixture       *fixture,
   gp_test_assert_text_contains (text, "Uploaded. Media ID: MEDIA-0001");
   g_free (text);
   g_assert_false (gp_upload_item_is_ready (item));
+  g_assert_cmpstr (gp_upload_page_get_summary (fixture->page), ==, "1 file ready, 1 uploaded");
 
   failed = gp_upload_result_new_failure (GP_STAGE_GATEWAY, "INVALID_REQUEST", "bad image");
   gp_upload_item_set_result (find_item (fixture, "misnamed.png"), failed);
@@ -678,6 +680,11 @@ test_row_upload_state (Fixture       *fixture,
   g_free (text);
   /* A failed file may be tried again. */
   g_assert_true (gp_upload_item_is_ready (find_item (fixture, "misnamed.png")));
+  g_assert_true (gp_upload_page_get_can_upload (fixture->page));
+
+  /* With the last ready file being sent, Upload has nothing to do. */
+  gp_upload_item_set_progress (find_item (fixture, "misnamed.png"), 0);
+  g_assert_false (gp_upload_page_get_can_upload (fixture->page));
 }
 
 static gboolean
