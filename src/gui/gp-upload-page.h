@@ -6,6 +6,22 @@
 
 #pragma once
 
+/* How the other parts plug in:
+ *
+ * - Profiles: set the gateway whose rules apply with
+ *   gp_upload_page_set_gateway() or bind to the "gateway" property
+ *   (GP_TYPE_GATEWAY_KIND, from gp-gui-enums.h). Every row is judged again
+ *   at once from its report; no file is read again.
+ * - Upload: connect to ::upload-requested (a GPtrArray of GpCheckReport,
+ *   list order, all passing). Find each file's item with
+ *   gp_upload_page_find_item (page, gp_check_report_get_path (report)) and
+ *   report back with gp_upload_item_set_progress() (0..1, -1 when done)
+ *   and gp_upload_item_set_result(); the row, the summary and the Upload
+ *   button follow. Use the window's cancellable (gp_window_get_cancellable).
+ * - Anything that lists files: activate "upload.add-files" with URIs or
+ *   paths ("as"), as the drop target and the file chooser do.
+ */
+
 #include <adwaita.h>
 
 #include <gatepost-core.h>

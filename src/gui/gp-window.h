@@ -6,6 +6,12 @@
 
 #pragma once
 
+/* Another page is one call: gp_window_add_page (window, page, "history",
+ * _("History"), "document-open-recent-symbolic"). The profile selector
+ * replaces the stand-in gateway drop-down with
+ * gp_window_set_profile_selector(); toasts go through
+ * gp_window_add_toast() (or any AdwToastOverlay ancestor). */
+
 #include <adwaita.h>
 
 #include "gp-application.h"
