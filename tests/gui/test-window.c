@@ -321,6 +321,67 @@ test_window_drop_files (void)
   close_window (window);
 }
 
+static GtkWidget *
+find_file_chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_file_chooser_dialog () != NULL;
+}
+
+static gboolean
+chooser_has_selection (gpointer data)
+{
+  g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (data));
+
+  return files != NULL && g_list_model_get_n_items (files) > 0;
+}
+
+/* Ctrl+O: a native chooser (GTK's own dialog outside a sandbox), several
+ * files at once, and what is picked lands in the list. */
+static void
+test_window_choose_files (void)
+{
+  GpWindow *window = open_window ();
+  GpUploadPage *page = gp_window_get_upload_page (window);
+  g_autoptr(GFile) photo = media_file ("shop-photo.jpg");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-files", NULL));
+  gp_test_wait_until (chooser_shown, NULL, "the file chooser");
+  dialog = find_file_chooser_dialog ();
+  g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (dialog)));
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)), ==,
+                   GTK_FILE_CHOOSER_ACTION_OPEN);
+
+  gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), photo, &error);
+  g_assert_no_error (error);
+  gp_test_wait_until (chooser_has_selection, dialog, "the chooser to select the photo");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  gp_test_wait_until (page_idle, page, "the chosen file to be checked");
+  g_assert_cmpuint (g_list_model_get_n_items (gp_upload_page_get_items (page)), ==, 1);
+  g_assert_cmpstr (gp_upload_item_get_path (gp_upload_page_get_selected_item (page)), ==,
+                   g_file_peek_path (photo));
+
+  close_window (window);
+}
+
 static gboolean
 app_has_files (gpointer data)
 {
@@ -372,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/gui/window/size-setting", test_window_size_setting);
   g_test_add_func ("/gatepost/gui/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/gatepost/gui/window/drop-files", test_window_drop_files);
+  g_test_add_func ("/gatepost/gui/window/choose-files", test_window_choose_files);
   g_test_add_func ("/gatepost/gui/window/app-open", test_window_app_open);
 
   return g_test_run ();
