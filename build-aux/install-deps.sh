@@ -20,6 +20,8 @@ PACKAGES=(
   xvfb xauth dbus gnome-keyring libsecret-tools xdotool
   # test fixtures and validation
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
+  # screenshots of the running app (build-aux/screenshots.sh)
+  imagemagick
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
 )
