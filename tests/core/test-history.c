@@ -708,6 +708,13 @@ test_search_text (void)
   assert_text_finds (h, "门头", "3");
   assert_text_finds (h, "执", "5,2,1");
   assert_text_finds (h, "乙", "5,4");
+  /* Short terms at the very end of a value, and values of one or two
+   * characters, are found too. */
+  assert_text_finds (h, "铺乙", "5,4");
+  assert_text_finds (h, "zz", "5,2");
+  assert_text_finds (h, "Q2", "8,1");
+  assert_text_finds (h, "y", "10");
+  assert_text_finds (h, "龘", "");
   /* Profile names and codes. */
   assert_text_finds (h, "店铺乙", "5,4");
   assert_text_finds (h, "invalid-sig", "3");
@@ -747,6 +754,31 @@ test_search_special (void)
   assert_text_finds (h, "'; DROP TABLE uploads; --", "");
   assert_text_finds (h, "'", "");
   assert_text_finds (h, "x.jpg", "10,9");
+}
+
+/* A one-character term that starts many different trigrams is searched by
+ * scanning the table instead; the answer is the same. */
+static void
+test_search_common_letter (void)
+{
+  g_autoptr(GpHistory) h = fill_search_rows ();
+  g_autoptr(GString) name = g_string_new ("/s/");
+  const char *others = "0123456789abcdefghijklmnopqrstuvwxyz一二三四五六七八九十"
+                       "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥春夏秋冬";
+  gint64 id;
+
+  for (const char *p = others; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      g_string_append_c (name, 'q');
+      g_string_append_unichar (name, g_utf8_get_char (p));
+    }
+  g_string_append (name, ".jpg");
+  id = begin (h, "Q", "pq", GP_GATEWAY_ALIPAY, name->str, SHA_A);
+  g_assert_cmpint (id, ==, 11);
+
+  assert_text_finds (h, "q", "11,9,8,2,1");
+  assert_text_finds (h, "Q", "11,9,8,2,1");
+  assert_text_finds (h, "q子", "11");
 }
 
 static void
@@ -1317,6 +1349,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/history/interrupted/closed", test_interrupted_by_close);
   g_test_add_func ("/gatepost/history/search/text", test_search_text);
   g_test_add_func ("/gatepost/history/search/special", test_search_special);
+  g_test_add_func ("/gatepost/history/search/common-letter", test_search_common_letter);
   g_test_add_func ("/gatepost/history/search/filters", test_search_filters);
   g_test_add_func ("/gatepost/history/search/paging", test_search_paging);
   g_test_add_func ("/gatepost/history/duplicate", test_duplicate);
