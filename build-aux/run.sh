@@ -12,6 +12,8 @@ build-aux/install-deps.sh
 [ -f _build/build.ninja ] || meson setup _build --buildtype=debugoptimized
 ninja -C _build
 
-# devenv puts the freshly compiled GSettings schema and the tree's
-# gatepost-sim on the paths the app looks in.
-exec meson devenv -C _build ./src/gui/gatepost "$@"
+# The freshly compiled GSettings schema, and the tree's gatepost-sim
+# ahead of any installed one. exec, so signals reach the app itself.
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
+export PATH="$PWD/_build/src/sim:$PATH"
+exec ./_build/src/gui/gatepost "$@"

@@ -4,9 +4,10 @@
 # Copyright 2026 The Gatepost authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Two builds: the normal one runs every suite (under Xvfb, a private D-Bus
+# Three builds: the normal one runs every suite (under Xvfb, a private D-Bus
 # session and an unlocked gnome-keyring, meson's default test setup); a
-# second one with AddressSanitizer and UBSan runs the core and CLI suites.
+# second one with AddressSanitizer and UBSan runs the core and CLI suites;
+# a clang build runs each libFuzzer target for a few seconds.
 # Ends with "N passed, N failed[, N skipped]" and exits non-zero when any
 # test failed.
 set -uo pipefail
@@ -62,6 +63,19 @@ else
   echo "test.sh: the sanitizer build failed" >&2
   failed=$(( failed + 1 )); status=1
 fi
+
+# Each fuzz target runs briefly from its seed corpus; a crash is a failed
+# test. build-aux/fuzz.sh SECONDS runs them longer.
+fuzz_out=$(mktemp)
+build-aux/fuzz.sh "${GATEPOST_FUZZ_SECONDS:-15}" 2>&1 | tee "$fuzz_out"
+passed=$(( passed + $(grep -c '^fuzz .*no crash$' "$fuzz_out") ))
+fuzz_failed=$(grep -c '^fuzz .*CRASH' "$fuzz_out")
+if ! grep -q '^fuzz ' "$fuzz_out"; then
+  echo "test.sh: the fuzz targets did not build or run" >&2
+  fuzz_failed=1
+fi
+failed=$(( failed + fuzz_failed ))
+rm -f "$fuzz_out"
 
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -9,4 +9,7 @@
 #include "gp-error.h"
 
 G_DEFINE_QUARK (gp-check-error-quark, gp_check_error)
+G_DEFINE_QUARK (gp-key-error-quark, gp_key_error)
+G_DEFINE_QUARK (gp-profile-error-quark, gp_profile_error)
+G_DEFINE_QUARK (gp-keyring-error-quark, gp_keyring_error)
 G_DEFINE_QUARK (gp-history-error-quark, gp_history_error)

@@ -22,6 +22,42 @@ typedef enum
 
 GQuark gp_check_error_quark (void);
 
+#define GP_KEY_ERROR (gp_key_error_quark ())
+
+/* A key or certificate that cannot be used; messages never quote key material. */
+typedef enum
+{
+  GP_KEY_ERROR_INVALID,
+  GP_KEY_ERROR_ENCRYPTED,
+  GP_KEY_ERROR_UNSUPPORTED,
+  GP_KEY_ERROR_TOO_SHORT,
+  GP_KEY_ERROR_MISMATCH,
+  GP_KEY_ERROR_PASSWORD,
+} GpKeyError;
+
+GQuark gp_key_error_quark (void);
+
+#define GP_PROFILE_ERROR (gp_profile_error_quark ())
+
+typedef enum
+{
+  GP_PROFILE_ERROR_INVALID,
+  GP_PROFILE_ERROR_NOT_FOUND,
+  GP_PROFILE_ERROR_DUPLICATE,
+} GpProfileError;
+
+GQuark gp_profile_error_quark (void);
+
+#define GP_KEYRING_ERROR (gp_keyring_error_quark ())
+
+typedef enum
+{
+  GP_KEYRING_ERROR_UNAVAILABLE,
+  GP_KEYRING_ERROR_LOCKED,
+  GP_KEYRING_ERROR_FAILED,
+} GpKeyringError;
+
+GQuark gp_keyring_error_quark (void);
 #define GP_HISTORY_ERROR (gp_history_error_quark ())
 
 /* GP_HISTORY_ERROR: the upload history could not do what was asked. The
