@@ -82,12 +82,37 @@ static const char * const migrations[] = {
   "  WHERE status = 'succeeded';"
   "PRAGMA user_version = 1;",
 
-  /* 2: trigram full-text search over filename, media ID, profile and code.
-   * External content, kept in sync by triggers; 'rebuild' indexes the rows
-   * a version-1 file has. Each value is indexed with two U+001F marks
-   * appended (through the view, so that 'rebuild' and the triggers agree):
-   * then every occurrence of a one- or two-character term starts a
-   * trigram, and uploads_fts_terms (the index's vocabulary) finds it. */
+  /* 2: trigram full-text search over an external-content table kept in
+   * sync by triggers; 'rebuild' indexes the rows a version-1 file has. */
+  "CREATE VIRTUAL TABLE uploads_fts USING fts5 ("
+  "  filename, media_id, profile, code,"
+  "  content = 'uploads', content_rowid = 'id', tokenize = 'trigram');"
+  "CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename, new.media_id, new.profile, new.code);"
+  "END;"
+  "CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code);"
+  "END;"
+  "CREATE TRIGGER uploads_fts_update AFTER UPDATE OF filename, media_id, profile, code"
+  "  ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code);"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename, new.media_id, new.profile, new.code);"
+  "END;"
+  "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
+  "PRAGMA user_version = 2;",
+
+  /* 3: the same index rebuilt with two U+001F marks after each value
+   * (through a view, so that 'rebuild' and the triggers agree): then every
+   * occurrence of a one- or two-character term starts a trigram, and
+   * uploads_fts_terms (the index's vocabulary) finds it. */
+  "DROP TRIGGER uploads_fts_insert;"
+  "DROP TRIGGER uploads_fts_delete;"
+  "DROP TRIGGER uploads_fts_update;"
+  "DROP TABLE uploads_fts;"
   "CREATE VIEW uploads_fts_source AS SELECT id,"
   "  filename || char(31, 31) AS filename, media_id || char(31, 31) AS media_id,"
   "  profile || char(31, 31) AS profile, code || char(31, 31) AS code FROM uploads;"
@@ -115,7 +140,7 @@ static const char * const migrations[] = {
   "            new.profile || char(31, 31), new.code || char(31, 31));"
   "END;"
   "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
-  "PRAGMA user_version = 2;",
+  "PRAGMA user_version = 3;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_HISTORY_SCHEMA_VERSION);
