@@ -821,7 +821,8 @@ test_search_special (void)
 }
 
 /* A one-character term that starts many different trigrams is searched by
- * scanning the table instead; the answer is the same. */
+ * scanning the table instead, as is a single letter or digit; the answer
+ * is the same. */
 static void
 test_search_common_letter (void)
 {
@@ -831,18 +832,22 @@ test_search_common_letter (void)
                        "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥春夏秋冬";
   gint64 id;
 
+  /* "〇" followed by 76 different characters: 76 trigrams start with it. */
   for (const char *p = others; *p != '\0'; p = g_utf8_next_char (p))
     {
-      g_string_append_c (name, 'q');
+      g_string_append (name, "〇");
       g_string_append_unichar (name, g_utf8_get_char (p));
     }
   g_string_append (name, ".jpg");
   id = begin (h, "Q", "pq", GP_GATEWAY_ALIPAY, name->str, SHA_A);
   g_assert_cmpint (id, ==, 11);
 
+  assert_text_finds (h, "〇", "11");
+  assert_text_finds (h, "〇子", "11");
+  assert_text_finds (h, "子〇", "11");
   assert_text_finds (h, "q", "11,9,8,2,1");
   assert_text_finds (h, "Q", "11,9,8,2,1");
-  assert_text_finds (h, "q子", "11");
+  assert_text_finds (h, "3", "11,9,4,1");
 }
 
 static void
