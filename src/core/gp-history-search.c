@@ -182,8 +182,8 @@ like_contains (const char *text)
 /* Builds the SELECT (or count) for @q from fixed SQL fragments; every value
  * from the query goes into @params, never into the SQL text.
  *
- * @match is the FTS5 expression for the query's text (see
- * text_match_expression()); NULL with text means the LIKE scan of the base
+ * @match is the FTS5 expression for the query's text (see prepare_query()
+ * and short_term_match()); NULL with text means the LIKE scan of the base
  * table, and @none a text that no row contains.
  *
  * Rows are newest first by id: ids are handed out at begin, in begin order,
