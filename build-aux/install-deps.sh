@@ -22,6 +22,8 @@ PACKAGES=(
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
   # packaging: icon rendering, completion dir, man page lint, a zh_CN locale
   librsvg2-bin bash-completion groff-base man-db locales
+  # screenshots of the running app (build-aux/screenshots.sh)
+  imagemagick
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
 )
