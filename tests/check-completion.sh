@@ -11,6 +11,8 @@
 set -uo pipefail
 completion=$(realpath "$1") cli=$(realpath "$2") keys=$(realpath "$3")
 status=0
+# A loaded machine (parallel builds) can take more than the interactive 3 s.
+export GATEPOST_COMPLETION_TIMEOUT=30
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatepost-completion.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "gp-error.h"
@@ -66,7 +67,7 @@ gp_upload_network_failure (const char *code,
 GpUploadResult *
 gp_upload_cancelled_result (void)
 {
-  return gp_upload_network_failure (GP_UPLOAD_CANCELLED, FALSE, "The upload was cancelled");
+  return gp_upload_network_failure (GP_UPLOAD_CANCELLED, FALSE, _("The upload was cancelled"));
 }
 
 /* The body stream failed: the file changed, vanished or cannot be read.
@@ -90,14 +91,14 @@ tls_rejection (GpUploadAttempt *attempt)
 
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
     return gp_upload_network_failure (GP_UPLOAD_TLS_UNTRUSTED_CERTIFICATE, FALSE,
-                                      "The certificate of %s is not issued by a trusted "
-                                      "authority. If this gateway uses a private CA, add that "
-                                      "CA to the profile (ca_file).", attempt->host);
+                                      _("The certificate of %s is not issued by a trusted "
+                                        "authority. If this gateway uses a private CA, add that "
+                                        "CA to the profile (ca_file)."), attempt->host);
 
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     return gp_upload_network_failure (GP_UPLOAD_TLS_HOSTNAME_MISMATCH, FALSE,
-                                      "The certificate presented by %s is issued for another host "
-                                      "name; check the profile's base_url.", attempt->host);
+                                      _("The certificate presented by %s is issued for another host "
+                                        "name; check the profile's base_url."), attempt->host);
 
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
     {
@@ -109,18 +110,21 @@ tls_rejection (GpUploadAttempt *attempt)
       if (not_after != NULL)
         when = g_date_time_format_iso8601 (not_after);
 
+      if (when != NULL)
+        return gp_upload_network_failure (GP_UPLOAD_TLS_CERTIFICATE_EXPIRED, FALSE,
+                                          _("The certificate of %s expired on %s."),
+                                          attempt->host, when);
       return gp_upload_network_failure (GP_UPLOAD_TLS_CERTIFICATE_EXPIRED, FALSE,
-                                        "The certificate of %s expired%s%s.", attempt->host,
-                                        when ? " on " : "", when ? when : "");
+                                        _("The certificate of %s expired."), attempt->host);
     }
 
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
     return gp_upload_network_failure (GP_UPLOAD_TLS_CERTIFICATE_NOT_YET_VALID, FALSE,
-                                      "The certificate of %s is not valid yet; check this "
-                                      "computer's clock.", attempt->host);
+                                      _("The certificate of %s is not valid yet; check this "
+                                        "computer's clock."), attempt->host);
 
   return gp_upload_network_failure (GP_UPLOAD_TLS_BAD_CERTIFICATE, FALSE,
-                                    "The certificate of %s was refused (flags 0x%x).",
+                                    _("The certificate of %s was refused (flags 0x%x)."),
                                     attempt->host, (guint) flags);
 }
 
@@ -131,16 +135,16 @@ client_certificate_required (GpUploadAttempt *attempt)
 
   if (session->profile_name != NULL)
     return gp_upload_network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REQUIRED, FALSE,
-                                      "%s requires a TLS client certificate and profile "
-                                      "\"%s\" has none. Add the merchant API certificate "
-                                      "(client_cert and client_key, or client_p12) to the "
-                                      "profile.",
+                                      _("%s requires a TLS client certificate and profile "
+                                        "\"%s\" has none. Add the merchant API certificate "
+                                        "(client_cert and client_key, or client_p12) to the "
+                                        "profile."),
                                       attempt->host, session->profile_name);
 
   return gp_upload_network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REQUIRED, FALSE,
-                                    "%s requires a TLS client certificate and none is "
-                                    "configured. Add the merchant API certificate (client_cert "
-                                    "and client_key, or client_p12) to the profile.",
+                                    _("%s requires a TLS client certificate and none is "
+                                      "configured. Add the merchant API certificate (client_cert "
+                                      "and client_key, or client_p12) to the profile."),
                                     attempt->host);
 }
 
@@ -170,15 +174,18 @@ tls_failure (GpUploadAttempt *attempt,
       if (attempt->connected)
         return NULL;
       /* The server refuses the certificate we sent with an alert. */
+      if (session->client_certificate != NULL && session->profile_name != NULL)
+        return gp_upload_network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REJECTED, FALSE,
+                                          _("%s refused the TLS client certificate of profile "
+                                            "\"%s\": %s"),
+                                          attempt->host, session->profile_name, error->message);
       if (session->client_certificate != NULL)
         return gp_upload_network_failure (GP_UPLOAD_TLS_CLIENT_CERTIFICATE_REJECTED, FALSE,
-                                          "%s refused the TLS client certificate of %s%s%s: %s",
-                                          attempt->host,
-                                          session->profile_name ? "profile \"" : "this upload",
-                                          session->profile_name ? session->profile_name : "",
-                                          session->profile_name ? "\"" : "", error->message);
+                                          _("%s refused the TLS client certificate of this "
+                                            "upload: %s"),
+                                          attempt->host, error->message);
       return gp_upload_network_failure (GP_UPLOAD_TLS_HANDSHAKE_FAILED, FALSE,
-                                        "The TLS handshake with %s failed: %s", attempt->host,
+                                        _("The TLS handshake with %s failed: %s"), attempt->host,
                                         error->message);
 
     case G_TLS_ERROR_UNAVAILABLE:
@@ -187,7 +194,7 @@ tls_failure (GpUploadAttempt *attempt,
     case G_TLS_ERROR_BAD_CERTIFICATE_PASSWORD:
     default:
       return gp_upload_network_failure (GP_UPLOAD_TLS_HANDSHAKE_FAILED, FALSE,
-                                        "The TLS handshake with %s failed: %s", attempt->host,
+                                        _("The TLS handshake with %s failed: %s"), attempt->host,
                                         error->message);
     }
 }
@@ -211,10 +218,10 @@ attempt_failure (GpUploadAttempt *attempt,
 
       if (attempt->connected)
         return gp_upload_network_failure (GP_UPLOAD_TIMEOUT, TRUE,
-                                          "%s stopped responding (nothing for %u ms)",
+                                          _("%s stopped responding (nothing for %u ms)"),
                                           attempt->host, gp_uploader_get_io_timeout_ms (self));
       return gp_upload_network_failure (GP_UPLOAD_TIMEOUT, TRUE,
-                                        "Could not connect to %s within %u ms", attempt->host,
+                                        _("Could not connect to %s within %u ms"), attempt->host,
                                         gp_uploader_get_connect_timeout_ms (self));
     }
 
@@ -229,25 +236,32 @@ attempt_failure (GpUploadAttempt *attempt,
   if (error->domain == SOUP_SESSION_ERROR &&
       (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING))
     return gp_upload_network_failure (GP_UPLOAD_BAD_RESPONSE, TRUE,
-                                      "%s sent a malformed response: %s", attempt->host,
+                                      _("%s sent a malformed response: %s"), attempt->host,
                                       error->message);
 
   /* Under TLS 1.3 a server that refuses our client certificate does so
    * after the client's side of the handshake is done: we only see the
    * connection go away, so say that it may be the certificate. */
   if (attempt->connected)
-    return gp_upload_network_failure (GP_UPLOAD_CONNECTION_DROPPED, TRUE,
-                                      "The connection to %s was dropped after %" G_GUINT64_FORMAT
-                                      " of %" G_GUINT64_FORMAT " bytes: %s%s",
-                                      attempt->host, attempt->sent, attempt->total,
-                                      error->message,
-                                      session->client_certificate != NULL
-                                      ? " (if this persists, the server may be refusing the "
-                                        "TLS client certificate)"
-                                      : "");
+    {
+      g_autofree char *sent = g_strdup_printf ("%" G_GUINT64_FORMAT, attempt->sent);
+      g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, attempt->total);
+
+      if (session->client_certificate != NULL)
+        /* TRANSLATORS: "…dropped after 1024 of 4096 bytes: <reason> (…)" */
+        return gp_upload_network_failure (GP_UPLOAD_CONNECTION_DROPPED, TRUE,
+                                          _("The connection to %s was dropped after %s of %s "
+                                            "bytes: %s (if this persists, the server may be "
+                                            "refusing the TLS client certificate)"),
+                                          attempt->host, sent, total, error->message);
+      return gp_upload_network_failure (GP_UPLOAD_CONNECTION_DROPPED, TRUE,
+                                        _("The connection to %s was dropped after %s of %s "
+                                          "bytes: %s"),
+                                        attempt->host, sent, total, error->message);
+    }
 
   return gp_upload_network_failure (GP_UPLOAD_CONNECTION_FAILED, TRUE,
-                                    "Could not connect to %s: %s", attempt->host,
+                                    _("Could not connect to %s: %s"), attempt->host,
                                     error->message);
 }
 
@@ -430,8 +444,8 @@ attempt_too_large (GpUploadAttempt *attempt)
   g_autoptr(GpUploadResult) result = NULL;
 
   result = gp_upload_network_failure (GP_UPLOAD_RESPONSE_TOO_LARGE, FALSE,
-                                      "The response from %s is larger than %u bytes; it was "
-                                      "not read",
+                                      _("The response from %s is larger than %u bytes; it was "
+                                        "not read"),
                                       attempt->host, (guint) GP_UPLOADER_RESPONSE_CAP);
   gp_upload_result_set_http_status (result, soup_message_get_status (attempt->msg));
   attempt_end (attempt, result);
@@ -603,7 +617,7 @@ preparation_failure (const GError *error)
     return body_failure (error);
 
   return gp_upload_network_failure (GP_UPLOAD_REQUEST_NOT_BUILT, FALSE,
-                                    "The request could not be built: %s", error->message);
+                                    _("The request could not be built: %s"), error->message);
 }
 
 /* Builds and sends one attempt of @job; ends in gp_upload_job_attempt_done(). */

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "gp-profile.h"
@@ -214,7 +215,7 @@ gp_uploader_ref_session (GpUploader  *self,
 
       if (cas == NULL)
         {
-          g_prefix_error (error, "The profile's ca_file: ");
+          g_prefix_error (error, _("The profile's ca_file: "));
           gp_upload_session_unref (session);
           return NULL;
         }
@@ -429,8 +430,8 @@ journal_begun_cb (GObject      *object,
     result = gp_upload_cancelled_result ();
   else
     result = gp_upload_network_failure (GP_UPLOAD_HISTORY_UNAVAILABLE, FALSE,
-                                        "The upload was not sent because it could not be "
-                                        "recorded in the history first: %s",
+                                        _("The upload was not sent because it could not be "
+                                          "recorded in the history first: %s"),
                                         error ? error->message : "no row id");
   file_job_finish (job, result);
 }
