@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include <json-glib/json-glib.h>
 
@@ -126,7 +127,7 @@ gp_alipay_build_request (const GpGatewayCredentials *creds,
   if (creds->app_id == NULL || creds->app_id[0] == '\0' || creds->private_key == NULL)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                           "The Alipay profile needs app_id and private_key");
+                           _("The Alipay profile needs app_id and private_key"));
       return NULL;
     }
 
@@ -159,7 +160,7 @@ gp_alipay_build_request (const GpGatewayCredentials *creds,
     if (sign == NULL)
       {
         g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FAILED,
-                     "Could not sign the Alipay request: %s", local_error->message);
+                     _("Could not sign the Alipay request: %s"), local_error->message);
         return NULL;
       }
 
@@ -260,9 +261,9 @@ gp_alipay_extract_node (const char  *body,
       name = GP_ALIPAY_ERROR_NODE;
       if (!find_root (body, len, name, &start))
         {
-          g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                               "The response has neither " GP_ALIPAY_RESPONSE_NODE
-                               " nor " GP_ALIPAY_ERROR_NODE);
+          g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
+                       _("The response has neither %s nor %s"),
+                       GP_ALIPAY_RESPONSE_NODE, GP_ALIPAY_ERROR_NODE);
           return FALSE;
         }
     }
@@ -288,7 +289,7 @@ gp_alipay_extract_node (const char  *body,
           if (g_strstr_len (body + i + 1, len - i - 1, name) != NULL)
             {
               g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_SPLICED,
-                           "The response contains %s more than once (a spliced response)",
+                           _("The response contains %s more than once (a spliced response)"),
                            name);
               return FALSE;
             }
@@ -300,7 +301,7 @@ gp_alipay_extract_node (const char  *body,
     }
 
   g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-               "The response's %s object is not terminated", name);
+               _("The response's %s object is not terminated"), name);
   return FALSE;
 }
 
@@ -378,7 +379,7 @@ gateway_error (JsonObject *node)
     message = g_strdup_printf ("%s: %s", msg, sub_msg);
   else
     message = g_strdup (!is_empty (sub_msg) ? sub_msg
-                        : !is_empty (msg) ? msg : "The Alipay gateway refused the upload");
+                        : !is_empty (msg) ? msg : _("The Alipay gateway refused the upload"));
 
   /* PROTOCOLS.md 5.4: only 20000 and SYSTEM_ERROR are worth a retry. */
   retryable = g_strcmp0 (code, "20000") == 0 || g_strcmp0 (sub_code, "SYSTEM_ERROR") == 0;
@@ -452,12 +453,12 @@ gp_alipay_parse_response_bytes (guint            status,
    * byte scan. */
   if (len > 0 && memchr (body, '\0', len) != NULL)
     return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE,
-                    "The Alipay response contains NUL bytes", NULL, FALSE);
+                    _("The Alipay response contains NUL bytes"), NULL, FALSE);
 
   whole = parse_json (body, len, &error);
   if (whole == NULL)
     {
-      message = g_strdup_printf ("The Alipay response is not valid JSON: %s", error->message);
+      message = g_strdup_printf (_("The Alipay response is not valid JSON: %s"), error->message);
       return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, message, NULL, FALSE);
     }
 
@@ -465,7 +466,7 @@ gp_alipay_parse_response_bytes (guint            status,
     {
       gboolean spliced = g_error_matches (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_SPLICED);
 
-      message = g_strdup_printf ("The Alipay response cannot be trusted: %s", error->message);
+      message = g_strdup_printf (_("The Alipay response cannot be trusted: %s"), error->message);
       return failure (spliced ? GP_STAGE_VERIFY : GP_STAGE_GATEWAY,
                       spliced ? GP_RESULT_DUPLICATE_NODE : GP_RESULT_INVALID_RESPONSE,
                       message, NULL, FALSE);
@@ -474,7 +475,7 @@ gp_alipay_parse_response_bytes (guint            status,
   node_root = parse_json (body + begin, end - begin, &error);
   if (node_root == NULL)
     {
-      message = g_strdup_printf ("The Alipay response's %s is not a JSON object: %s",
+      message = g_strdup_printf (_("The Alipay response's %s is not a JSON object: %s"),
                                  root, error->message);
       return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, message, NULL, FALSE);
     }
@@ -489,17 +490,17 @@ gp_alipay_parse_response_bytes (guint            status,
     {
       if (success)
         return failure (GP_STAGE_VERIFY, GP_RESULT_MISSING_SIGNATURE,
-                        "The Alipay response reports success but carries no sign; "
-                        "its image_id is not trusted", NULL, FALSE);
+                        _("The Alipay response reports success but carries no sign; "
+                          "its image_id is not trusted"), NULL, FALSE);
       /* An unsigned error is a plain gateway error (Java SDK rule). */
       return gateway_error (node);
     }
 
   if (!verify_node (verify_key, body + begin, end - begin, sign, &error))
     {
-      message = g_strdup_printf ("The Alipay response's sign does not verify with the "
-                                 "profile's alipay_public_key (%s); check that it is Alipay's "
-                                 "public key, not the app's", error->message);
+      message = g_strdup_printf (_("The Alipay response's sign does not verify with the "
+                                   "profile's alipay_public_key (%s); check that it is Alipay's "
+                                   "public key, not the app's"), error->message);
       return failure (GP_STAGE_VERIFY, GP_RESULT_INVALID_SIGNATURE, message,
                       member_string (node, "sub_msg"), FALSE);
     }
@@ -509,7 +510,7 @@ gp_alipay_parse_response_bytes (guint            status,
 
   if (is_empty (member_string (node, "image_id")))
     return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE,
-                    "The Alipay response reports success but has no image_id", NULL, FALSE);
+                    _("The Alipay response reports success but has no image_id"), NULL, FALSE);
 
   {
     GpUploadResult *result = gp_upload_result_new_success (member_string (node, "image_id"),
@@ -559,7 +560,7 @@ gp_alipay_gateway_parse_response (GpGateway          *gateway,
 
   if (key == NULL)
     return failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
-                    "The profile has no alipay_public_key to verify the response with",
+                    _("The profile has no alipay_public_key to verify the response with"),
                     NULL, FALSE);
 
   return gp_alipay_parse_response_bytes (status, data ? data : "", len,

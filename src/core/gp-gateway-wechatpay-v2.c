@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -57,7 +58,7 @@ gp_wechatpay_v2_build_request (const GpGatewayCredentials *creds,
       g_bytes_get_size (creds->api_key) == 0)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                           "The WeChat Pay v2 profile needs mch_id and api_key");
+                           _("The WeChat Pay v2 profile needs mch_id and api_key"));
       return NULL;
     }
 
@@ -79,7 +80,7 @@ gp_wechatpay_v2_build_request (const GpGatewayCredentials *creds,
   if (sign == NULL)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FAILED,
-                   "Could not sign the WeChat Pay v2 request: %s", local_error->message);
+                   _("Could not sign the WeChat Pay v2 request: %s"), local_error->message);
       return NULL;
     }
 
@@ -168,27 +169,27 @@ collect_fields (xmlNode    *root,
 #endif
         default:
           g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                       "The XML response contains an unexpected node (type %d)", (int) n->type);
+                       _("The XML response contains an unexpected node (type %d)"), (int) n->type);
           return FALSE;
         }
 
       if (!element_is_flat (n))
         {
           g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                       "The XML response's <%s> is not a plain value", (const char *) n->name);
+                       _("The XML response's <%s> is not a plain value"), (const char *) n->name);
           return FALSE;
         }
       for (guint i = 0; i < fields->len; i += 2)
         if (strcmp (g_ptr_array_index (fields, i), (const char *) n->name) == 0)
           {
             g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_SPLICED,
-                         "The XML response contains <%s> twice", (const char *) n->name);
+                         _("The XML response contains <%s> twice"), (const char *) n->name);
             return FALSE;
           }
       if (fields->len / 2 >= V2_XML_MAX_FIELDS)
         {
           g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                               "The XML response has too many fields");
+                               _("The XML response has too many fields"));
           return FALSE;
         }
 
@@ -230,7 +231,7 @@ gp_wechatpay_v2_parse_xml (const char  *body,
   if (len == 0 || len > V2_XML_MAX_BYTES)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                   "The XML response is empty or larger than %d bytes", V2_XML_MAX_BYTES);
+                   _("The XML response is empty or larger than %d bytes"), V2_XML_MAX_BYTES);
       return NULL;
     }
   /* The document is parsed as UTF-8 whatever it declares, so a DOCTYPE
@@ -239,14 +240,14 @@ gp_wechatpay_v2_parse_xml (const char  *body,
   if (memchr (body, '\0', len) != NULL)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                           "The XML response contains NUL bytes (not UTF-8)");
+                           _("The XML response contains NUL bytes (not UTF-8)"));
       return NULL;
     }
   if (contains_ascii_ci (body, len, "<!DOCTYPE") || contains_ascii_ci (body, len, "<!ENTITY"))
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                           "The XML response contains a DOCTYPE or ENTITY declaration; "
-                           "refused without parsing");
+                           _("The XML response contains a DOCTYPE or ENTITY declaration; "
+                             "refused without parsing"));
       return NULL;
     }
 
@@ -256,7 +257,7 @@ gp_wechatpay_v2_parse_xml (const char  *body,
   if (ctxt == NULL)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                           "Out of memory parsing the XML response");
+                           _("Out of memory parsing the XML response"));
       return NULL;
     }
   /* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. */
@@ -269,7 +270,7 @@ gp_wechatpay_v2_parse_xml (const char  *body,
                                                                     : "unknown error"));
 
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                   "The response is not well-formed XML: %s", why);
+                   _("The response is not well-formed XML: %s"), why);
       xmlFreeParserCtxt (ctxt);
       return NULL;
     }
@@ -279,13 +280,13 @@ gp_wechatpay_v2_parse_xml (const char  *body,
   if (doc->intSubset != NULL || doc->extSubset != NULL)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                           "The XML response carries a DTD; refused");
+                           _("The XML response carries a DTD; refused"));
       ok = FALSE;
     }
   else if (root == NULL || strcmp ((const char *) root->name, "xml") != 0)
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_RESPONSE,
-                           "The XML response's root element is not <xml>");
+                           _("The XML response's root element is not <xml>"));
       ok = FALSE;
     }
   else
@@ -375,7 +376,7 @@ gp_wechatpay_v2_parse_response_bytes (guint        status,
     {
       gboolean spliced = g_error_matches (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_SPLICED);
 
-      message = g_strdup_printf ("The WeChat Pay v2 response was refused: %s", error->message);
+      message = g_strdup_printf (_("The WeChat Pay v2 response was refused: %s"), error->message);
       return failure (spliced ? GP_STAGE_VERIFY : GP_STAGE_GATEWAY,
                       spliced ? GP_RESULT_DUPLICATE_NODE : GP_RESULT_INVALID_RESPONSE,
                       message, FALSE);
@@ -388,22 +389,22 @@ gp_wechatpay_v2_parse_response_bytes (guint        status,
 
       return failure (GP_STAGE_GATEWAY, GP_RESULT_RETURN_FAIL,
                       return_msg && return_msg[0] ? return_msg
-                      : "The WeChat Pay v2 gateway answered return_code FAIL", FALSE);
+                      : _("The WeChat Pay v2 gateway answered return_code FAIL"), FALSE);
     }
   if (g_strcmp0 (return_code, "SUCCESS") != 0)
     return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE,
-                    "The WeChat Pay v2 response has no valid return_code", FALSE);
+                    _("The WeChat Pay v2 response has no valid return_code"), FALSE);
 
   if (field (fields, "sign") == NULL || field (fields, "sign")[0] == '\0')
     return failure (GP_STAGE_VERIFY, GP_RESULT_MISSING_SIGNATURE,
-                    "The WeChat Pay v2 response has return_code SUCCESS but no sign; "
-                    "it is not trusted", FALSE);
+                    _("The WeChat Pay v2 response has return_code SUCCESS but no sign; "
+                      "it is not trusted"), FALSE);
 
   content = response_sign_content (fields);
   if (!gp_signer_v2_verify (content, api_key, field (fields, "sign"), &error))
     {
-      message = g_strdup_printf ("The WeChat Pay v2 response's sign does not verify with the "
-                                 "profile's api_key: %s", error->message);
+      message = g_strdup_printf (_("The WeChat Pay v2 response's sign does not verify with the "
+                                   "profile's api_key: %s"), error->message);
       return failure (GP_STAGE_VERIFY, GP_RESULT_INVALID_SIGNATURE, message, FALSE);
     }
 
@@ -415,7 +416,7 @@ gp_wechatpay_v2_parse_response_bytes (guint        status,
 
       if (media_id == NULL || media_id[0] == '\0')
         return failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE,
-                        "The WeChat Pay v2 response reports success but has no media_id",
+                        _("The WeChat Pay v2 response reports success but has no media_id"),
                         FALSE);
       result = gp_upload_result_new_success (media_id, NULL);
       gp_upload_result_set_http_status (result, 200);
@@ -427,7 +428,7 @@ gp_wechatpay_v2_parse_response_bytes (guint        status,
     err_code = "RESULT_FAIL";
   message = g_strdup (field (fields, "err_code_des") && field (fields, "err_code_des")[0]
                       ? field (fields, "err_code_des")
-                      : "The WeChat Pay v2 gateway refused the upload");
+                      : _("The WeChat Pay v2 gateway refused the upload"));
 
   /* PROTOCOLS.md 5.4 */
   return failure (GP_STAGE_GATEWAY, err_code, message,
@@ -475,7 +476,7 @@ gp_wechatpay_v2_gateway_parse_response (GpGateway          *gateway,
 
   if (api_key == NULL || g_bytes_get_size (api_key) == 0)
     return failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
-                    "The profile has no api_key to verify the response with", FALSE);
+                    _("The profile has no api_key to verify the response with"), FALSE);
 
   return gp_wechatpay_v2_parse_response_bytes (status, data ? data : "", len, api_key);
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -31,8 +32,8 @@ typedef struct
 } V3Api;
 
 static const V3Api apis[] = {
-  { GP_GATEWAY_WECHATPAY_V3, "WeChat Pay v3", "sha256", "media_id" },
-  { GP_GATEWAY_WECHATPAY_GLOBAL, "WeChat Pay Global", "digest", "file_id" },
+  { GP_GATEWAY_WECHATPAY_V3, N_("WeChat Pay v3"), "sha256", "media_id" },
+  { GP_GATEWAY_WECHATPAY_GLOBAL, N_("WeChat Pay Global"), "digest", "file_id" },
 };
 
 static const V3Api *
@@ -186,14 +187,14 @@ gp_wechatpay_v3_build_request (GpGatewayKind               kind,
       creds->private_key == NULL)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                   "The %s profile needs mch_id, serial_no and private_key", api->name);
+                   _("The %s profile needs mch_id, serial_no and private_key"), _(api->name));
       return NULL;
     }
   if (!header_token_is_safe (creds->verify_serial))
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                   "The %s profile needs platform_public_key with platform_serial, or "
-                   "platform_certificate, to verify responses", api->name);
+                   _("The %s profile needs platform_public_key with platform_serial, or "
+                     "platform_certificate, to verify responses"), _(api->name));
       return NULL;
     }
 
@@ -210,7 +211,7 @@ gp_wechatpay_v3_build_request (GpGatewayKind               kind,
   if (signature == NULL)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FAILED,
-                   "Could not sign the %s request: %s", api->name, local_error->message);
+                   _("Could not sign the %s request: %s"), _(api->name), local_error->message);
       return NULL;
     }
   authorization = gp_wechatpay_v3_build_authorization (creds->mch_id, nonce, now,
@@ -362,7 +363,8 @@ error_answer (const V3Api *api,
       return plain;
     }
   if (message == NULL || message[0] == '\0')
-    message = fallback = g_strdup_printf ("The %s gateway answered HTTP %u", api->name, status);
+    message = fallback = g_strdup_printf (_("The %s gateway answered HTTP %u"), _(api->name),
+                                          status);
 
   retryable = status == 429 || status >= 500 ||
               strcmp (code, "FREQUENCY_LIMITED") == 0 ||
@@ -432,26 +434,28 @@ gp_wechatpay_v3_parse_response_bytes (GpGatewayKind             kind,
   if (headers->timestamp == NULL || headers->nonce == NULL || headers->signature == NULL ||
       headers->serial == NULL || headers->signature[0] == '\0')
     {
-      message = g_strdup_printf ("The %s response lacks a Wechatpay-Timestamp, -Nonce, "
-                                 "-Signature or -Serial header (a proxy may strip them); "
-                                 "its result is not trusted", api->name);
+      message = g_strdup_printf (_("The %s response lacks a Wechatpay-Timestamp, -Nonce, "
+                                   "-Signature or -Serial header (a proxy may strip them); "
+                                   "its result is not trusted"), _(api->name));
       result = failure (GP_STAGE_VERIFY, GP_RESULT_MISSING_SIGNATURE, message, status, FALSE);
     }
   else if (!gp_wechatpay_serial_equal (headers->serial, verify_serial))
     {
-      message = g_strdup_printf ("The %s response is signed by an unknown serial %s, but the "
-                                 "profile verifies with %s; update the profile's platform key "
-                                 "and serial", api->name, headers->serial,
+      message = g_strdup_printf (_("The %s response is signed by an unknown serial %s, but the "
+                                   "profile verifies with %s; update the profile's platform key "
+                                   "and serial"), _(api->name), headers->serial,
                                  verify_serial ? verify_serial : "(none)");
       result = failure (GP_STAGE_VERIFY, GP_RESULT_UNKNOWN_SERIAL, message, status, FALSE);
     }
   else if (!parse_timestamp (headers->timestamp, &timestamp) ||
            ABS (now_unix - timestamp) >= SIGNATURE_WINDOW_SECONDS)
     {
-      message = g_strdup_printf ("The %s response's Wechatpay-Timestamp %s is not within %d s "
-                                 "of this computer's clock (%" G_GINT64_FORMAT "); check the "
-                                 "clock", api->name, headers->timestamp,
-                                 SIGNATURE_WINDOW_SECONDS, now_unix);
+      g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now_unix);
+
+      message = g_strdup_printf (_("The %s response's Wechatpay-Timestamp %s is not within %d s "
+                                   "of this computer's clock (%s); check the clock"),
+                                 _(api->name), headers->timestamp, SIGNATURE_WINDOW_SECONDS,
+                                 now_text);
       result = failure (GP_STAGE_VERIFY, GP_RESULT_STALE_TIMESTAMP, message, status, FALSE);
     }
   else
@@ -470,8 +474,8 @@ gp_wechatpay_v3_parse_response_bytes (GpGatewayKind             kind,
       if (!gp_signer_rsa_sha256_verify (verify_key, signed_message->data, signed_message->len,
                                         headers->signature, &error))
         {
-          message = g_strdup_printf ("The %s response's Wechatpay-Signature does not verify "
-                                     "with the profile's platform key: %s", api->name,
+          message = g_strdup_printf (_("The %s response's Wechatpay-Signature does not verify "
+                                       "with the profile's platform key: %s"), _(api->name),
                                      error->message);
           result = failure (GP_STAGE_VERIFY, GP_RESULT_INVALID_SIGNATURE, message, status, FALSE);
         }
@@ -481,8 +485,8 @@ gp_wechatpay_v3_parse_response_bytes (GpGatewayKind             kind,
           media_id = member_string (root ? json_node_get_object (root) : NULL, api->id_field);
           if (media_id == NULL || media_id[0] == '\0')
             {
-              message = g_strdup_printf ("The %s response is signed but has no %s",
-                                         api->name, api->id_field);
+              message = g_strdup_printf (_("The %s response is signed but has no %s"),
+                                         _(api->name), api->id_field);
               result = failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, message, status,
                                 FALSE);
             }
@@ -543,8 +547,8 @@ gp_wechatpay_v3_gateway_parse_response (GpGateway          *gateway,
   if (key == NULL)
     {
       GpUploadResult *result = failure (GP_STAGE_VERIFY, GP_RESULT_NO_VERIFY_KEY,
-                                        "The profile has no platform key to verify the "
-                                        "response with", status, FALSE);
+                                        _("The profile has no platform key to verify the "
+                                          "response with"), status, FALSE);
 
       if (wh.request_id != NULL)
         gp_upload_result_set_request_id (result, wh.request_id);

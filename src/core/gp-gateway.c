@@ -9,6 +9,7 @@
 #include "gp-gateway.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include <gnutls/crypto.h>
 
@@ -272,7 +273,8 @@ gp_gateway_result_for_http_status (guint status)
   g_autofree char *message = NULL;
   GpUploadResult *result;
 
-  message = g_strdup_printf ("The gateway answered HTTP %u without a usable response body", status);
+  message = g_strdup_printf (_("The gateway answered HTTP %u without a usable response body"),
+                             status);
   result = gp_upload_result_new_failure (GP_STAGE_GATEWAY, code, message);
   gp_upload_result_set_http_status (result, status);
   gp_upload_result_set_retryable (result, status >= 500 || status == 429);
@@ -354,7 +356,7 @@ gp_gateway_credentials_from_profile (GpGateway             *self,
   if (profile == NULL || gp_profile_get_gateway (profile) != kind)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                   "The profile is not a %s profile", gp_gateway_kind_to_string (kind));
+                   _("The profile is not a %s profile"), gp_gateway_kind_to_string (kind));
       return FALSE;
     }
 
@@ -368,7 +370,7 @@ gp_gateway_credentials_from_profile (GpGateway             *self,
                                     &creds->sign_type))
     {
       g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
-                           "The profile's sign_type must be MD5 or HMAC-SHA256");
+                           _("The profile's sign_type must be MD5 or HMAC-SHA256"));
       return FALSE;
     }
   private_key = gp_profile_get_private_key (profile);

@@ -97,8 +97,9 @@ tls_rejection (GpUploadAttempt *attempt)
 
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     return gp_upload_network_failure (GP_UPLOAD_TLS_HOSTNAME_MISMATCH, FALSE,
-                                      _("The certificate presented by %s is issued for another host "
-                                        "name; check the profile's base_url."), attempt->host);
+                                      _("The certificate presented by %s is issued for another "
+                                        "host name; check the profile's base_url."),
+                                      attempt->host);
 
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
     {
