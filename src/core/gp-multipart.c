@@ -9,6 +9,7 @@
 #include "gp-multipart.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -359,10 +360,10 @@ finish_file (GpMultipartStream  *self,
     {
       if (n < 0)
         g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                     "The file could not be read to its end: %s", g_strerror (errno));
+                     _("The file could not be read to its end: %s"), g_strerror (errno));
       else
         g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                             "The file grew since it was checked; check it again");
+                             _("The file grew since it was checked; check it again"));
       return FALSE;
     }
 
@@ -373,8 +374,8 @@ finish_file (GpMultipartStream  *self,
   if (g_ascii_strcasecmp (hex, self->expected_sha256) != 0)
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                           "The file's content changed since it was checked (its SHA-256 "
-                           "differs); check it again");
+                           _("The file's content changed since it was checked (its SHA-256 "
+                             "differs); check it again"));
       return FALSE;
     }
 
@@ -399,13 +400,13 @@ read_file (GpMultipartStream  *self,
       int saved_errno = errno;
 
       g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                   "The file could not be read: %s", g_strerror (saved_errno));
+                   _("The file could not be read: %s"), g_strerror (saved_errno));
       return -1;
     }
   if (n == 0)
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                           "The file became shorter since it was checked; check it again");
+                           _("The file became shorter since it was checked; check it again"));
       return -1;
     }
 
@@ -555,7 +556,7 @@ gp_multipart_open (GpMultipart   *self,
       int saved_errno = errno;
 
       g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
-                   "The file can no longer be opened: %s", g_strerror (saved_errno));
+                   _("The file can no longer be opened: %s"), g_strerror (saved_errno));
       return NULL;
     }
   if (!gp_check_report_still_matches (self->report, stream->fd, error))
@@ -566,7 +567,7 @@ gp_multipart_open (GpMultipart   *self,
     {
       stream->hash = NULL;
       g_set_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FAILED,
-                   "SHA-256 is not available: %s", gnutls_strerror (ret));
+                   _("SHA-256 is not available: %s"), gnutls_strerror (ret));
       return NULL;
     }
 

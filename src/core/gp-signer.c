@@ -9,6 +9,7 @@
 #include "gp-signer.h"
 
 #include <stdlib.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <gnutls/crypto.h>
@@ -45,7 +46,7 @@ gp_signer_rsa_sha256_sign (gnutls_privkey_t   key,
   if (gnutls_privkey_get_pk_algorithm (key, NULL) != GNUTLS_PK_RSA)
     {
       g_set_error_literal (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_FAILED,
-                           "The private key is not an RSA key");
+                           _("The private key is not an RSA key"));
       return NULL;
     }
 
@@ -53,7 +54,7 @@ gp_signer_rsa_sha256_sign (gnutls_privkey_t   key,
   if (ret < 0)
     {
       g_set_error (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_FAILED,
-                   "Signing with the private key failed: %s", gnutls_strerror (ret));
+                   _("Signing with the private key failed: %s"), gnutls_strerror (ret));
       return NULL;
     }
 
@@ -145,7 +146,7 @@ gp_signer_rsa_sha256_verify (gnutls_pubkey_t   key,
   if (!gp_signer_base64_is_valid (signature))
     {
       g_set_error_literal (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_MALFORMED,
-                           "The signature is missing or is not valid base64");
+                           _("The signature is missing or is not valid base64"));
       return FALSE;
     }
 
@@ -157,13 +158,13 @@ gp_signer_rsa_sha256_verify (gnutls_pubkey_t   key,
   if (ret == GNUTLS_E_PK_SIG_VERIFY_FAILED)
     {
       g_set_error_literal (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_MISMATCH,
-                           "The signature does not match the signed content");
+                           _("The signature does not match the signed content"));
       return FALSE;
     }
   if (ret < 0)
     {
       g_set_error (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_FAILED,
-                   "The signature could not be checked: %s", gnutls_strerror (ret));
+                   _("The signature could not be checked: %s"), gnutls_strerror (ret));
       return FALSE;
     }
 
@@ -352,7 +353,7 @@ gp_signer_v2_sign (GpV2SignType   type,
   if (ret < 0)
     {
       g_set_error (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_FAILED,
-                   "Computing the %s signature failed: %s",
+                   _("Computing the %s signature failed: %s"),
                    gp_v2_sign_type_to_string (type), gnutls_strerror (ret));
       return NULL;
     }
@@ -420,14 +421,14 @@ gp_signer_v2_verify (const char  *content,
   if (len != 32 && len != 64)
     {
       g_set_error_literal (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_MALFORMED,
-                           "The sign is missing or is not a 32 or 64 digit hex value");
+                           _("The sign is missing or is not a 32 or 64 digit hex value"));
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isxdigit (sign[i]))
       {
         g_set_error_literal (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_MALFORMED,
-                             "The sign is not a hex value");
+                             _("The sign is not a hex value"));
         return FALSE;
       }
 
@@ -440,7 +441,7 @@ gp_signer_v2_verify (const char  *content,
   if (!gp_signer_equal (expected, given))
     {
       g_set_error (error, GP_SIGNER_ERROR, GP_SIGNER_ERROR_MISMATCH,
-                   "The %s sign does not match the response",
+                   _("The %s sign does not match the response"),
                    gp_v2_sign_type_to_string (type));
       return FALSE;
     }
