@@ -101,8 +101,13 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *localedir;
+
+  /* GATEPOST_LOCALEDIR lets the tests run the build tree's translations
+   * without installing them, as the GUI does for its screenshots. */
+  localedir = g_getenv ("GATEPOST_LOCALEDIR");
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli");
