@@ -20,8 +20,8 @@ PACKAGES=(
   xvfb xauth dbus gnome-keyring libsecret-tools xdotool
   # test fixtures and validation
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
-  # packaging: icon rendering, completion dir, man page lint, a zh_CN locale
-  librsvg2-bin bash-completion groff-base man-db locales
+  # packaging: icon rendering, completion dir, man page lint
+  librsvg2-bin bash-completion groff-base man-db
   # screenshots of the running app (build-aux/screenshots.sh)
   imagemagick
   # sanitizers and fuzzing
