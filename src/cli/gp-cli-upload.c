@@ -18,6 +18,27 @@
 /* Alipay allows 5,000 images and videos per merchant app (seed 000). */
 #define ALIPAY_CAPACITY 5000
 
+/* GATEPOST_IO_TIMEOUT_MS and GATEPOST_CONNECT_TIMEOUT_MS replace the
+ * uploader's timeouts (tests use short ones against a slow simulator). */
+static void
+apply_timeouts_from_env (GpUploader *uploader)
+{
+  const char *io = g_getenv ("GATEPOST_IO_TIMEOUT_MS");
+  const char *connect = g_getenv ("GATEPOST_CONNECT_TIMEOUT_MS");
+  guint64 ms;
+
+  if (io != NULL && g_ascii_string_to_unsigned (io, 10, 1, 3600000, &ms, NULL))
+    gp_uploader_set_io_timeout_ms (uploader, (guint) ms);
+  else if (io != NULL)
+    g_printerr (_("gatepost-cli: ignoring GATEPOST_IO_TIMEOUT_MS=%s: give milliseconds, "
+                  "1 to 3600000\n"), io);
+  if (connect != NULL && g_ascii_string_to_unsigned (connect, 10, 1, 3600000, &ms, NULL))
+    gp_uploader_set_connect_timeout_ms (uploader, (guint) ms);
+  else if (connect != NULL)
+    g_printerr (_("gatepost-cli: ignoring GATEPOST_CONNECT_TIMEOUT_MS=%s: give milliseconds, "
+                  "1 to 3600000\n"), connect);
+}
+
 typedef struct
 {
   GpCheckReport   *report;
@@ -276,6 +297,7 @@ run_upload (UploadRun  *run,
     {
       gateway = gp_gateway_new_for_kind (gp_profile_get_gateway (run->profile));
       uploader = gp_uploader_new ();
+      apply_timeouts_from_env (uploader);
       journal = gp_history_journal_new (history);
       gp_uploader_set_jobs (uploader, jobs);
       g_signal_connect (uploader, "file-progress", G_CALLBACK (file_progress_cb), run);
@@ -356,6 +378,12 @@ gp_cli_upload (int    argc,
                                   "profile's gateway, and record every result in the history. "
                                   "A file already uploaded with the same profile is skipped and "
                                   "its earlier media ID reported, unless --force is given."));
+  g_option_context_set_description (context,
+                                    _("Environment:\n"
+                                      "  GATEPOST_IO_TIMEOUT_MS       give up on a connection "
+                                      "silent this long (default 60000)\n"
+                                      "  GATEPOST_CONNECT_TIMEOUT_MS  give up connecting after "
+                                      "this long (default 15000)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli upload");
