@@ -119,6 +119,49 @@ gp_test_sim_import_profiles (GpTestSim *sim)
     }
 }
 
+/* Imports a copy of the generated profile @base named @name, with the
+ * members given as key, value pairs (a NULL value removes the member).
+ * Returns the import's exit status. */
+int
+gp_test_sim_import_derived (GpTestSim  *sim,
+                            const char *base,
+                            const char *name,
+                            char      **err,
+                            ...)
+{
+  g_autofree char *path = gp_test_sim_profile_path (sim, base);
+  g_autofree char *file = g_strdup_printf ("%s.json", name);
+  g_autofree char *out_path = g_build_filename (sim->tmp, file, NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *obj;
+  const char *key;
+  va_list ap;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (obj, "name", name);
+  va_start (ap, err);
+  while ((key = va_arg (ap, const char *)) != NULL)
+    {
+      const char *value = va_arg (ap, const char *);
+
+      if (value == NULL)
+        json_object_remove_member (obj, key);
+      else
+        json_object_set_string_member (obj, key, value);
+    }
+  va_end (ap);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_to_file (gen, out_path, &error);
+  g_assert_no_error (error);
+
+  return gp_test_cli_run (&out, err, "profile", "import", out_path, NULL);
+}
+
 static GBytes *
 control (GpTestSim  *sim,
          const char *method,

@@ -30,6 +30,11 @@ void        gp_test_sim_stop             (GpTestSim          *sim);
 void        gp_test_sim_import_profiles  (GpTestSim          *sim);
 char       *gp_test_sim_profile_path     (GpTestSim          *sim,
                                           const char         *name);
+int         gp_test_sim_import_derived   (GpTestSim          *sim,
+                                          const char         *base,
+                                          const char         *name,
+                                          char              **err,
+                                          ...) G_GNUC_NULL_TERMINATED;
 void        gp_test_sim_fault            (GpTestSim          *sim,
                                           const char         *json);
 JsonArray  *gp_test_sim_uploads          (GpTestSim          *sim);
