@@ -30,8 +30,57 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+static GpTestSim *sim_start (const char         *tmp,
+                             const char * const *extra_args);
+
 GpTestSim *
 gp_test_sim_start (const char * const *extra_args)
+{
+  return sim_start (NULL, extra_args);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (from, &data, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (to, data, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+}
+
+/* A simulator whose HTTPS certificate is @server_pem (e.g. expired, or for
+ * another host) instead of the one it generated. */
+GpTestSim *
+gp_test_sim_start_with_tls (const char *server_pem,
+                            const char *server_key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("gatepost-e2e-tls-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "sim", NULL);
+  g_autofree char *pem = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server-key.pem", NULL);
+  const char *gen[] = { g_getenv ("GATEPOST_SIM"), "--generate", dir, NULL };
+  int wait_status = 0;
+
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) gen, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  copy_file (server_pem, pem);
+  copy_file (server_key, key);
+
+  return sim_start (tmp, NULL);
+}
+
+static GpTestSim *
+sim_start (const char         *tmp,
+           const char * const *extra_args)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -44,7 +93,7 @@ gp_test_sim_start (const char * const *extra_args)
   g_auto(GStrv) words = NULL;
   GpTestSim *sim = g_new0 (GpTestSim, 1);
 
-  sim->tmp = g_dir_make_tmp ("gatepost-e2e-XXXXXX", &error);
+  sim->tmp = tmp ? g_strdup (tmp) : g_dir_make_tmp ("gatepost-e2e-XXXXXX", &error);
   g_assert_no_error (error);
   sim->dir = g_build_filename (sim->tmp, "sim", NULL);
 

@@ -26,6 +26,8 @@ typedef struct
 extern const char * const gp_test_sim_profiles[];
 
 GpTestSim  *gp_test_sim_start            (const char * const *extra_args);
+GpTestSim  *gp_test_sim_start_with_tls   (const char         *server_pem,
+                                          const char         *server_key);
 void        gp_test_sim_stop             (GpTestSim          *sim);
 void        gp_test_sim_import_profiles  (GpTestSim          *sim);
 char       *gp_test_sim_profile_path     (GpTestSim          *sim,

@@ -392,6 +392,107 @@ test_not_retried_codes (void)
     }
 }
 
+typedef struct
+{
+  const char *name;
+  const char *server;     /* tests/data/tls/<server>.pem|.key, NULL: the simulator's own */
+  const char *base;       /* generated profile to derive from */
+  const char *ca;         /* tests/data/tls/<ca>.pem as ca_file; NULL: remove ca_file */
+  const char *client;     /* tests/data/tls/<client>.pem|.key as the v2 client certificate */
+  const char *needles[3]; /* each must appear in the message (lower case) */
+} TlsCase;
+
+static const TlsCase tls_cases[] = {
+  /* no ca_file: the simulator's CA is trusted by nobody */
+  { "untrusted", NULL, "sim-wechatpay-v3", NULL, NULL, { "certificate", "trust", NULL } },
+  { "wrong-host", "wronghost", "sim-wechatpay-v3", "ca", NULL, { "certificate", "127.0.0.1",
+                                                                  NULL } },
+  { "expired", "expired", "sim-alipay", "ca", NULL, { "certificate", "expired", NULL } },
+  /* a client certificate from a CA the v2 server does not know */
+  { "client-cert-refused", NULL, "sim-wechatpay-v2", "keep", "client", { "client certificate",
+                                                                         NULL } },
+  { "client-cert-self-signed", NULL, "sim-wechatpay-v2-hmac", "keep", "rogue-client",
+    { "client certificate", NULL } },
+};
+
+static void
+test_tls (gconstpointer data)
+{
+  const TlsCase *c = data;
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *ca = c->ca && !g_str_equal (c->ca, "keep")
+                        ? g_test_build_filename (G_TEST_DIST, "data", "tls", "ca.pem", NULL)
+                        : NULL;
+  g_autofree char *client_pem = NULL;
+  g_autofree char *client_key = NULL;
+  g_autofree char *name = g_strdup_printf ("e2e-tls-%s", c->name);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *lower = NULL;
+  g_autoptr(JsonObject) line = NULL;
+  GpTestSim *tls_sim = sim;
+  JsonObject *error;
+
+  if (c->server != NULL)
+    {
+      g_autofree char *pem_name = g_strdup_printf ("%s.pem", c->server);
+      g_autofree char *key_name = g_strdup_printf ("%s.key", c->server);
+
+      pem = g_test_build_filename (G_TEST_DIST, "data", "tls", pem_name, NULL);
+      key = g_test_build_filename (G_TEST_DIST, "data", "tls", key_name, NULL);
+      tls_sim = gp_test_sim_start_with_tls (pem, key);
+    }
+  if (c->client != NULL)
+    {
+      g_autofree char *pem_name = g_strdup_printf ("%s.pem", c->client);
+      g_autofree char *key_name = g_strdup_printf ("%s.key", c->client);
+
+      client_pem = g_test_build_filename (G_TEST_DIST, "data", "tls", pem_name, NULL);
+      client_key = g_test_build_filename (G_TEST_DIST, "data", "tls", key_name, NULL);
+      expect_status (gp_test_sim_import_derived (tls_sim, c->base, name, &err,
+                                                 "client_p12", NULL, "client_p12_password", NULL,
+                                                 "client_cert_file", client_pem,
+                                                 "client_key_file", client_key, NULL),
+                     0, "", err);
+    }
+  else if (ca != NULL)
+    expect_status (gp_test_sim_import_derived (tls_sim, c->base, name, &err, "ca_file", ca, NULL),
+                   0, "", err);
+  else
+    expect_status (gp_test_sim_import_derived (tls_sim, c->base, name, &err, "ca_file", NULL,
+                                               NULL), 0, "", err);
+  g_clear_pointer (&err, g_free);
+
+  line = upload_one (name, NULL, 1, &out, &err);
+  g_test_message ("%s: %s", c->name, out);
+  error = assert_failed_line (line, out, err, "network", NULL);
+  lower = g_ascii_strdown (json_object_get_string_member (error, "message"), -1);
+  for (guint i = 0; c->needles[i] != NULL; i++)
+    if (strstr (lower, c->needles[i]) == NULL)
+      g_error ("%s: the message does not say \"%s\": %s", c->name, c->needles[i], lower);
+
+  if (tls_sim != sim)
+    gp_test_sim_stop (tls_sim);
+}
+
+/* A v2 profile without a client certificate never gets as far as an
+ * upload: the import refuses it and says what is missing. */
+static void
+test_tls_client_cert_missing (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *lower = NULL;
+
+  expect_status (gp_test_sim_import_derived (sim, "sim-wechatpay-v2", "e2e-v2-no-cert", &err,
+                                             "client_cert_file", NULL, "client_key_file", NULL,
+                                             NULL), 2, "", err);
+  lower = g_ascii_strdown (err, -1);
+  g_assert_nonnull (strstr (lower, "client certificate"));
+  g_assert_cmpint (gp_test_cli_run (&out, NULL, "profile", "show", "e2e-v2-no-cert", NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -422,6 +523,13 @@ main (int    argc,
   g_test_add_data_func ("/gatepost/cli/faults/xml-quick/billion-laughs", "xml-billion-laughs",
                         test_hostile_xml_quick);
   g_test_add_func ("/gatepost/cli/faults/not-retried", test_not_retried_codes);
+  for (guint i = 0; i < G_N_ELEMENTS (tls_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/gatepost/cli/faults/tls/%s", tls_cases[i].name);
+
+      g_test_add_data_func (name, &tls_cases[i], test_tls);
+    }
+  g_test_add_func ("/gatepost/cli/faults/tls/client-cert-missing", test_tls_client_cert_missing);
 
   sim = gp_test_sim_start (NULL);
   gp_test_sim_import_profiles (sim);
