@@ -356,6 +356,26 @@ test_usage_errors (void)
                                     "0", good, NULL), 2, out, err);
 }
 
+/* With every debug message on (G_MESSAGES_DEBUG=all), stdout is still
+ * nothing but the JSON Lines. */
+static void
+test_debug_keeps_stdout_clean (void)
+{
+  g_autofree char *a = gp_test_write_file (files_dir, "debug-a.jpg", "jpeg", 9201, 0);
+  g_autofree char *b = gp_test_write_file (files_dir, "debug-b.gif", "gif", 9202, 0);
+  const char * const env[] = { "G_MESSAGES_DEBUG=all", NULL };
+  const char * const argv[] = { "upload", "--profile", "sim-wechatpay-v3-cert", "--json", a, b,
+                                NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+
+  expect_status (gp_test_cli_runv (env, &out, &err, argv), 1, out, err);
+  lines = gp_test_json_lines (out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  /* the messages went somewhere: stderr */
+  g_assert_nonnull (strstr (err, "DEBUG"));
+}
+
 /* Peak resident memory of the CLI while it sends a 50 MiB MP4: the body is
  * streamed from disk, never held whole. */
 static void
@@ -428,6 +448,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);
+  g_test_add_func ("/gatepost/cli/upload/debug-keeps-stdout-clean", test_debug_keeps_stdout_clean);
   g_test_add_func ("/gatepost/cli/upload/peak-rss", test_peak_rss);
 
   sim = gp_test_sim_start (NULL);
