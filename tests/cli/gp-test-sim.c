@@ -289,12 +289,16 @@ gp_test_cli_spawnv (const char * const *env,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
   /* GLib's test isolation changes what g_get_user_data_dir() returns in
-   * this process, not the environment: the CLI gets the test's dirs. */
-  g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+   * this process, not the environment: the CLI gets the test's dirs.
+   * Outside a test case (imports in main()) the CLI keeps the wrapper's. */
+  if (g_test_get_path () != NULL && *g_test_get_path () != '\0')
+    {
+      g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+    }
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
