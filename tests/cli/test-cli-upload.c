@@ -356,6 +356,55 @@ test_usage_errors (void)
                                     "0", good, NULL), 2, out, err);
 }
 
+/* File names Linux allows: bytes that are not UTF-8, quotes, backslashes,
+ * a newline, CJK, an emoji, a leading dash. The JSON stays valid UTF-8, one
+ * line per file, and the files go to every kind of gateway. */
+static void
+test_hostile_names (void)
+{
+  static const char * const names[] = {
+    "bad\xff\xfe.jpg", "quote\"back\\slash\nnl.jpg", "\xe8\x90\xa5\xe4\xb8\x9a\xe6\x89\xa7\xe7\x85\xa7 scan.jpg",
+    "emoji\xf0\x9f\x98\x80.jpg", "-dash.jpg",
+  };
+  static const char * const profiles[] = { "sim-alipay", "sim-wechatpay-v2", "sim-wechatpay-v3" };
+
+  for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) lines = NULL;
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_ptr_array_add (args, g_strdup ("upload"));
+      g_ptr_array_add (args, g_strdup ("--profile"));
+      g_ptr_array_add (args, g_strdup (profiles[p]));
+      g_ptr_array_add (args, g_strdup ("--json"));
+      g_ptr_array_add (args, g_strdup ("--"));
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          char *path = gp_test_write_file (files_dir, names[i], "jpeg", 9300 + p * 10 + i, 0);
+
+          g_ptr_array_add (paths, path);
+          g_ptr_array_add (args, g_strdup (path));
+        }
+      g_ptr_array_add (args, NULL);
+
+      expect_status (gp_test_cli_runv (NULL, &out, &err, (const char * const *) args->pdata), 0,
+                     out, err);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+      lines = gp_test_json_lines (out);
+      g_assert_cmpuint (lines->len, ==, G_N_ELEMENTS (names));
+      for (guint i = 0; i < lines->len; i++)
+        {
+          JsonObject *line = g_ptr_array_index (lines, i);
+          g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (paths, i), -1);
+
+          g_assert_true (json_object_get_boolean_member (line, "ok"));
+          g_assert_cmpstr (json_object_get_string_member (line, "file"), ==, valid);
+        }
+    }
+}
+
 /* With every debug message on (G_MESSAGES_DEBUG=all), stdout is still
  * nothing but the JSON Lines. */
 static void
@@ -452,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);
+  g_test_add_func ("/gatepost/cli/upload/hostile-names", test_hostile_names);
   g_test_add_func ("/gatepost/cli/upload/debug-keeps-stdout-clean", test_debug_keeps_stdout_clean);
   g_test_add_func ("/gatepost/cli/upload/peak-rss", test_peak_rss);
 
