@@ -236,6 +236,58 @@ test_every_format (gconstpointer data)
     }
 }
 
+/* --jobs 4 with the simulator holding the first request's reply for a
+ * second: that file finishes last but is still printed first. */
+static void
+test_argument_order (void)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonArray) uploads = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *delayed;
+  guint delayed_index = G_MAXUINT;
+
+  g_ptr_array_add (args, g_strdup ("upload"));
+  g_ptr_array_add (args, g_strdup ("--profile"));
+  g_ptr_array_add (args, g_strdup ("sim-wechatpay-global"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, g_strdup ("--jobs"));
+  g_ptr_array_add (args, g_strdup ("4"));
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("order-%u.pdf", i);
+      char *path = gp_test_write_file (files_dir, name, "pdf", 9400 + i, 0);
+
+      g_ptr_array_add (paths, path);
+      g_ptr_array_add (args, g_strdup (path));
+    }
+  g_ptr_array_add (args, NULL);
+
+  gp_test_sim_clear_uploads (sim);
+  gp_test_sim_fault (sim, "{\"mode\":\"delay\",\"seconds\":1,\"count\":1}");
+  expect_status (gp_test_cli_runv (NULL, &out, &err, (const char * const *) args->pdata), 0, out,
+                 err);
+  gp_test_sim_fault (sim, NULL);
+  lines = gp_test_json_lines (out);
+  uploads = gp_test_sim_uploads (sim);
+  g_assert_cmpuint (lines->len, ==, 6);
+  g_assert_cmpuint (json_array_get_length (uploads), ==, 6);
+  for (guint i = 0; i < lines->len; i++)
+    assert_success_line (g_ptr_array_index (lines, i), g_ptr_array_index (paths, i),
+                         "sim-wechatpay-global", "wechatpay-global", "pdf", uploads);
+
+  /* the delayed one (recorded first, answered last) was not the last file */
+  delayed = json_object_get_string_member (json_array_get_object_element (uploads, 0), "sha256");
+  for (guint i = 0; i < lines->len; i++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (lines, i), "sha256"),
+                     delayed))
+      delayed_index = i;
+  g_test_message ("the delayed file was argument %u of 6", delayed_index + 1);
+  g_assert_cmpuint (delayed_index, <, 4);
+}
+
 /* The same bytes again: skipped with duplicate_of and nothing sent; with
  * --force sent again as a new row. */
 static void
@@ -498,6 +550,7 @@ main (int    argc,
 
       g_test_add_data_func (name, &gateway_cases[i], test_every_format);
     }
+  g_test_add_func ("/gatepost/cli/upload/argument-order", test_argument_order);
   g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);
