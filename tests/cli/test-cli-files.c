@@ -182,6 +182,71 @@ test_changed (gconstpointer data)
   gp_test_sim_fault (sim, NULL);
 }
 
+/* The tail of a 40 MiB video changes while its body is being streamed.
+ * Either the change came too late to matter (the bytes sent are the bytes
+ * checked, and the simulator's SHA-256 says so) or the upload is refused
+ * with FILE_CHANGED and no complete body arrived: never a success for
+ * bytes other than the checked ones. */
+static void
+test_changed_mid_stream (void)
+{
+  g_autofree char *mp4 = gp_test_write_file (files_dir, "stream.mp4", "mp4", 777,
+                                             40 * 1024 * 1024);
+  const char * const argv[] = { "upload", "--profile", "sim-alipay", "--json", mp4, NULL };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonArray) uploads = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  JsonObject *line;
+  int fd;
+
+  gp_test_sim_fault (sim, NULL);
+  gp_test_sim_clear_uploads (sim);
+  proc = gp_test_cli_spawnv (NULL, argv, &error);
+  g_assert_no_error (error);
+  while (pending_rows () == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (2000);
+    }
+  fd = open (mp4, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "CHANGED!", 8, 40 * 1024 * 1024 - 100), ==, 8);
+  close (fd);
+
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  lines = gp_test_json_lines (out);
+  line = g_ptr_array_index (lines, 0);
+  uploads = gp_test_sim_uploads (sim);
+  if (json_object_get_boolean_member (line, "ok"))
+    {
+      g_test_message ("the change came after the last byte was read: sent as checked");
+      g_assert_cmpuint (json_array_get_length (uploads), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (uploads, 0),
+                                                      "sha256"), ==,
+                       json_object_get_string_member (line, "sha256"));
+    }
+  else
+    {
+      JsonObject *e = json_object_get_object_member (line, "error");
+
+      g_test_message ("refused mid-stream: %s", json_object_get_string_member (e, "message"));
+      g_printerr ("# mid-stream change: refused (%s)\n",
+                  json_object_get_string_member (e, "message"));
+      g_assert_cmpstr (json_object_get_string_member (e, "stage"), ==, "check");
+      g_assert_cmpstr (json_object_get_string_member (e, "code"), ==, "FILE_CHANGED");
+      g_assert_true (json_object_get_null_member (line, "media_id"));
+      for (guint i = 0; i < json_array_get_length (uploads); i++)
+        g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (uploads, i),
+                                                     "status"), !=, 200);
+      expect_status (g_subprocess_get_exit_status (proc), 1, out, err);
+    }
+}
+
 /* FIFOs, devices, directories and symlinks to them: refused at check
  * (NOT_REGULAR_FILE), quickly, nothing sent, no history row. */
 static void
@@ -236,6 +301,7 @@ main (int    argc,
       g_test_add_data_func (name, &change_cases[i], test_changed);
     }
   g_test_add_func ("/gatepost/cli/files/special", test_special_files);
+  g_test_add_func ("/gatepost/cli/files/changed-mid-stream", test_changed_mid_stream);
 
   sim = gp_test_sim_start (NULL);
   gp_test_sim_import_profiles (sim);
