@@ -389,6 +389,50 @@ test_refused_at_check (void)
     }
 }
 
+/* Limits are inclusive; empty and unknown files are refused by content;
+ * a JPEG named .png is sent as a JPEG (.jpg to WeChat) with a warning. */
+static void
+test_edges (void)
+{
+  g_autofree char *at_limit = gp_test_write_file (files_dir, "limit.bmp", "bmp", 8101,
+                                                  2 * 1024 * 1024);
+  g_autofree char *empty = g_build_filename (files_dir, "empty.jpg", NULL);
+  g_autofree char *unknown = g_build_filename (files_dir, "notes.jpg", NULL);
+  g_autofree char *misnamed = gp_test_write_file (files_dir, "photo.png", "jpeg", 8102, 0);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonArray) uploads = NULL;
+  JsonObject *line;
+  JsonObject *sent;
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (unknown, "just some text, not an image\n", -1, NULL));
+  expect_status (gp_test_cli_run (&out, &err, "upload", "--profile", "sim-wechatpay-v3", "--json",
+                                  at_limit, empty, unknown, misnamed, NULL), 1, out, err);
+  lines = gp_test_json_lines (out);
+  g_assert_cmpuint (lines->len, ==, 4);
+  uploads = gp_test_sim_uploads (sim);
+
+  line = g_ptr_array_index (lines, 0);
+  assert_success_line (line, at_limit, "sim-wechatpay-v3", "wechatpay-v3", "bmp", uploads);
+  g_assert_cmpint (json_object_get_int_member (line, "size"), ==, 2 * 1024 * 1024);
+
+  line = g_ptr_array_index (lines, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (line, "error"),
+                                                  "code"), ==, "EMPTY_FILE");
+  line = g_ptr_array_index (lines, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (line, "error"),
+                                                  "code"), ==, "UNKNOWN_FORMAT");
+  g_assert_true (json_object_get_null_member (line, "format"));
+
+  line = g_ptr_array_index (lines, 3);
+  assert_success_line (line, misnamed, "sim-wechatpay-v3", "wechatpay-v3", "jpeg", uploads);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (line, "warnings")), >=,
+                    1);
+  sent = find_sim_upload (uploads, "wechatpay-v3", json_object_get_string_member (line, "sha256"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (sent, "filename"), ".jpg"));
+}
+
 static void
 test_usage_errors (void)
 {
@@ -554,6 +598,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);
+  g_test_add_func ("/gatepost/cli/upload/edges", test_edges);
   g_test_add_func ("/gatepost/cli/upload/hostile-names", test_hostile_names);
   g_test_add_func ("/gatepost/cli/upload/debug-keeps-stdout-clean", test_debug_keeps_stdout_clean);
   g_test_add_func ("/gatepost/cli/upload/peak-rss", test_peak_rss);
