@@ -315,7 +315,7 @@ test_hostile_xml_quick (gconstpointer data)
   duration = history_value (json_object_get_int_member (line, "history_id"), "duration_ms");
   g_test_message ("%s refused after %s ms", (const char *) data, duration);
   g_assert_nonnull (duration);
-  g_assert_cmpint (g_ascii_strtoll (duration, NULL, 10), <, 2000);
+  g_assert_cmpint (g_ascii_strtoll (duration, NULL, 10), <, 10000);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_assert_null (strstr (out, "root:"));
   g_assert_null (strstr (err, "root:"));
