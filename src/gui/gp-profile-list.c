@@ -452,8 +452,7 @@ saved_cb (GObject      *source,
       /* A rename: the new item is written, now the old one goes. */
       op->kind = OP_REMOVE_REPLACED;
       op->unlocked = FALSE;
-      gp_profile_store_remove_async (self->store, op->name, g_task_get_cancellable (task),
-                                     replaced_removed_cb, g_steal_pointer (&task));
+      op_start (g_steal_pointer (&task));
       return;
     }
   g_task_return_pointer (task, g_object_ref (stored), g_object_unref);

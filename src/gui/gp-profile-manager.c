@@ -19,6 +19,8 @@ struct _GpProfileManager
   GpProfileList        *list;
   GCancellable         *cancellable;
   GpProfileEditor      *editor;      /* the form shown as a subpage, or NULL */
+  GtkWidget            *closing;     /* weak: a subpage still sliding out */
+  GtkWidget            *pending;     /* a subpage to present once it has gone */
   AdwMessageDialog     *dialog;      /* the question being asked, or NULL */
   gboolean              refreshing;
   char                 *error;       /* why the keyring could not be read */
@@ -285,6 +287,49 @@ refresh_activated (GtkWidget  *widget,
 
 /* Adding and editing ---------------------------------------------------------------------- */
 
+/* Presenting a subpage while the last one still slides out confuses the
+ * window's leaflet (libadwaita 1.2), so the next one waits for it. */
+static void
+closing_parent_cb (GtkWidget        *page,
+                   GParamSpec       *pspec,
+                   GpProfileManager *self)
+{
+  g_autoptr(GtkWidget) pending = NULL;
+
+  if (gtk_widget_get_parent (page) != NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (page, closing_parent_cb, self);
+  g_clear_weak_pointer (&self->closing);
+  pending = g_steal_pointer (&self->pending);
+  if (pending != NULL)
+    adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), pending);
+}
+
+static void
+present_subpage (GpProfileManager *self,
+                 GtkWidget        *page)
+{
+  if (self->closing != NULL)
+    {
+      g_clear_object (&self->pending);
+      self->pending = g_object_ref_sink (page);
+      return;
+    }
+  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), page);
+}
+
+static void
+close_subpage (GpProfileManager *self,
+               GtkWidget        *page)
+{
+  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  if (self->closing == NULL && gtk_widget_get_parent (page) != NULL)
+    {
+      g_set_weak_pointer (&self->closing, page);
+      g_signal_connect (page, "notify::parent", G_CALLBACK (closing_parent_cb), self);
+    }
+}
+
 static void
 editor_saved_cb (GpProfileEditor  *editor,
                  GpProfile        *profile,
@@ -294,7 +339,7 @@ editor_saved_cb (GpProfileEditor  *editor,
                                            gp_profile_get_name (profile));
 
   g_clear_weak_pointer (&self->editor);
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  close_subpage (self, GTK_WIDGET (editor));
   toast (self, text);
 }
 
@@ -303,7 +348,7 @@ editor_cancelled_cb (GpProfileEditor  *editor,
                      GpProfileManager *self)
 {
   g_clear_weak_pointer (&self->editor);
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  close_subpage (self, GTK_WIDGET (editor));
 }
 
 static void
@@ -316,14 +361,14 @@ present_editor (GpProfileManager *self,
   g_set_weak_pointer (&self->editor, editor);
   g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, 0);
   g_signal_connect_object (editor, "cancelled", G_CALLBACK (editor_cancelled_cb), self, 0);
-  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), GTK_WIDGET (editor));
+  present_subpage (self, GTK_WIDGET (editor));
 }
 
 static void
 back_clicked_cb (GtkButton        *button,
                  GpProfileManager *self)
 {
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  close_subpage (self, g_object_get_data (G_OBJECT (button), "gp-page"));
 }
 
 static const char *
@@ -360,6 +405,7 @@ gateway_page_new (GpProfileManager *self)
   gtk_widget_set_tooltip_text (back, back_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   back_label, -1);
+  g_object_set_data (G_OBJECT (back), "gp-page", box);
   g_signal_connect_object (back, "clicked", G_CALLBACK (back_clicked_cb), self, 0);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
@@ -403,14 +449,13 @@ add_activated (GtkWidget  *widget,
 
   if (*gateway_id == '\0')
     {
-      adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self),
-                                              gateway_page_new (self));
+      present_subpage (self, gateway_page_new (self));
       return;
     }
   gateway = gp_gateway_kind_from_string (gateway_id);
   g_return_if_fail (gateway != GP_GATEWAY_INVALID);
-  /* From the gateway page: the form replaces it. */
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  /* From the gateway page: the form replaces it (the window drops the
+   * page once the transition ends), and Cancel goes back to the list. */
   present_editor (self, gateway, NULL);
 }
 
@@ -668,6 +713,12 @@ gp_profile_manager_dispose (GObject *object)
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_func (self->list, items_changed_cb, self);
   g_clear_weak_pointer (&self->editor);
+  if (self->closing != NULL)
+    g_signal_handlers_disconnect_by_func (self->closing, closing_parent_cb, self);
+  g_clear_weak_pointer (&self->closing);
+  g_clear_object (&self->pending);
+  if (self->list_box != NULL)
+    gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PROFILE_MANAGER);
   g_clear_object (&self->list);
 

@@ -15,7 +15,7 @@
 
 struct _GpProfileSelector
 {
-  AdwBin            parent_instance;
+  GtkWidget         parent_instance;
 
   GpProfileList    *list;
   GpProfile        *active;
@@ -29,7 +29,7 @@ struct _GpProfileSelector
   GtkLabel         *gateway_label;
 };
 
-G_DEFINE_FINAL_TYPE (GpProfileSelector, gp_profile_selector, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (GpProfileSelector, gp_profile_selector, GTK_TYPE_WIDGET)
 
 enum {
   PROFILE_CHANGED,
@@ -195,6 +195,8 @@ gp_profile_selector_dispose (GObject *object)
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_func (self->list, items_changed_cb, self);
   g_clear_weak_pointer (&self->manager);
+  if (self->list_box != NULL)
+    gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PROFILE_SELECTOR);
   g_clear_object (&self->active);
   g_clear_object (&self->list);
@@ -236,6 +238,7 @@ gp_profile_selector_class_init (GpProfileSelectorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "selector.manage", NULL, manage_activated);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void

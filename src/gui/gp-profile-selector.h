@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define GP_TYPE_PROFILE_SELECTOR (gp_profile_selector_get_type ())
 
-G_DECLARE_FINAL_TYPE (GpProfileSelector, gp_profile_selector, GP, PROFILE_SELECTOR, AdwBin)
+G_DECLARE_FINAL_TYPE (GpProfileSelector, gp_profile_selector, GP, PROFILE_SELECTOR, GtkWidget)
 
 GpProfileSelector *gp_profile_selector_new                (GpProfileList      *list);
 GpProfileList     *gp_profile_selector_get_list           (GpProfileSelector  *self);
