@@ -18,6 +18,8 @@ PACKAGES=(
   fonts-wqy-microhei
   # headless tests: X server, private session bus, real Secret Service
   xvfb xauth dbus gnome-keyring libsecret-tools xdotool
+  # the keyring's own unlock prompt (GUI tests answer it); screenshots (import)
+  gcr imagemagick
   # test fixtures and validation
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
   # sanitizers and fuzzing

@@ -777,25 +777,6 @@ group_description (GpProfileEditor *self,
     }
 }
 
-/* Overwrites the string values of @object: they may be key material. */
-static void
-wipe_json_object (JsonObject *object)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (object, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          char *value = (char *) json_node_get_string (node);
-
-          explicit_bzero (value, strlen (value));
-        }
-    }
-}
-
 static JsonObject *
 parse_object (GBytes *json)
 {
@@ -891,7 +872,7 @@ build_form (GpProfileEditor *self)
         update_material_row (self, added);
     }
   if (stored != NULL)
-    wipe_json_object (stored);
+    gp_profile_wipe_json (stored);
 }
 
 /* Saving --------------------------------------------------------------------------------- */
@@ -1076,7 +1057,7 @@ add_ca (GpProfileEditor  *self,
   generator = json_generator_new ();
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  wipe_json_object (object);
+  gp_profile_wipe_json (object);
   json = gp_secret_bytes_new_take (text, len);
   with_ca = gp_profile_new_from_canonical (json, error);
 
@@ -1145,9 +1126,9 @@ validate (GpProfileEditor  *self,
   profile = gp_profile_new_from_json (object, NULL, error);
   if (profile != NULL)
     result = add_ca (self, profile, stored, error);
-  wipe_json_object (object);
+  gp_profile_wipe_json (object);
   if (stored != NULL)
-    wipe_json_object (stored);
+    gp_profile_wipe_json (stored);
   if (result != NULL && self->profile != NULL)
     gp_profile_set_id (result, gp_profile_get_id (self->profile));
 

@@ -18,6 +18,8 @@
 
 #include "gp-profile-list.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
@@ -812,4 +814,31 @@ gp_profile_describe_gateway (GpGatewayKind gateway)
 
   /* Product names stay as the vendors write them. */
   return g_strdup (gp_gateway_info (gateway)->display_name);
+}
+
+/**
+ * gp_profile_wipe_json:
+ *
+ * Overwrites the string values of @object, which may be key material,
+ * before it is freed.
+ */
+void
+gp_profile_wipe_json (JsonObject *object)
+{
+  g_autoptr(GList) members = NULL;
+
+  g_return_if_fail (object != NULL);
+
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          char *value = (char *) json_node_get_string (node);
+
+          explicit_bzero (value, strlen (value));
+        }
+    }
 }

@@ -62,4 +62,6 @@ GpExpiry        gp_profile_describe_certificate  (GpCertificate        *certific
                                                   char                **text);
 char           *gp_profile_describe_gateway      (GpGatewayKind         gateway);
 
+void            gp_profile_wipe_json             (JsonObject           *object);
+
 G_END_DECLS

@@ -552,6 +552,7 @@ copy_profile (GpProfile   *profile,
   json_object_remove_member (object, "id");
   json_generator_set_root (generator, json_parser_get_root (parser));
   text = json_generator_to_data (generator, &len);
+  gp_profile_wipe_json (object);
   json = gp_secret_bytes_new_take (text, len);
 
   return gp_profile_new_from_canonical (json, error);

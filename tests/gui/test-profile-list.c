@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+#include <libsecret/secret.h>
+
+#include "gp-profile-manager.h"
 #include "test-profile-common.h"
 
 typedef struct
@@ -172,6 +175,115 @@ test_describe (void)
   g_assert_nonnull (strstr (text, serial));
 }
 
+/* The password tests/headless-run.sh gives gnome-keyring. */
+#define KEYRING_PASSWORD "gatepost-test-keyring"
+
+static SecretCollection *
+lock_default_collection (void)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  SecretCollection *collection;
+  GList objects = { NULL, NULL, NULL };
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  objects.data = collection;
+  secret_service_lock_sync (service, &objects, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (secret_collection_get_locked (collection));
+
+  return collection;
+}
+
+/* Answers the keyring's own prompt window (gcr-prompter) as a person
+ * would: @keys is what to type, then the key to press. */
+static void
+answer_prompt (const char *keys,
+               const char *final_key)
+{
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "sh", "-c", NULL, NULL };
+
+  script = g_strdup_printf (
+    "w=$(timeout 30 xdotool search --sync --onlyvisible --class gcr-prompter | head -n 1) && "
+    "sleep 0.5 && xdotool windowfocus --sync \"$w\" && sleep 0.3 && "
+    "xdotool type --delay 30 '%s' && xdotool key %s", keys, final_key);
+  argv[2] = script;
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The store never prompts; the GUI's list asks the keyring to unlock, which
+ * shows the keyring's own dialog, and tries again. */
+static void
+test_locked_unlock (void)
+{
+  g_autoptr(GpProfileList) list = NULL;
+  g_autoptr(GpProfileStore) store = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GpProfile) a = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      /* A prompt nobody answers waits for ever: a child with a time limit. */
+      g_test_trap_subprocess (NULL, 90 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  clear_keyring ();
+  a = import_profile (ALIPAY_JSON ("Shop A"));
+  collection = lock_default_collection ();
+  store = gp_profile_store_new ();
+  profiles = gp_profile_store_list_sync (store, NULL, &error);
+  g_assert_error (error, GP_KEYRING_ERROR, GP_KEYRING_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  list = gp_profile_list_new ();
+  answer_prompt (KEYRING_PASSWORD, "Return");
+  refresh (list, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  g_assert_false (secret_collection_get_locked (collection));
+}
+
+/* Dismissing the keyring's dialog leaves the manager showing what to do. */
+static void
+test_locked_dismissed (void)
+{
+  g_autoptr(GpProfileList) list = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GpProfile) a = NULL;
+  GpProfileManager *manager;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 90 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  clear_keyring ();
+  a = import_profile (ALIPAY_JSON ("Shop A"));
+  collection = lock_default_collection ();
+  list = gp_profile_list_new ();
+  answer_prompt ("", "Escape");
+  manager = g_object_ref_sink (gp_profile_manager_new (list));
+  gtk_window_present (GTK_WINDOW (manager));
+  WAIT_FOR (g_strcmp0 (gp_profile_manager_get_state (manager), "error") == 0);
+  g_assert_true (secret_collection_get_locked (collection));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  destroy_and_finalize (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +292,9 @@ main (int   argc,
 
   g_test_add_func ("/gatepost/gui/profile-list/model", test_model);
   g_test_add_func ("/gatepost/gui/profile-list/describe", test_describe);
+  g_test_add_func ("/gatepost/gui/profile-list/locked-unlock", test_locked_unlock);
+  /* Last: it leaves the keyring locked. */
+  g_test_add_func ("/gatepost/gui/profile-list/locked-dismissed", test_locked_dismissed);
 
   return g_test_run ();
 }

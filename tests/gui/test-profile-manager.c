@@ -107,6 +107,45 @@ respond (AdwMessageDialog *dialog,
   g_signal_emit_by_name (button, "clicked");
 }
 
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Pastes @text into the row's paste area and presses its button. */
+static void
+paste_into_row (GpProfileEditor *editor,
+                const char      *field,
+                const char      *text)
+{
+  GtkWidget *row = gp_profile_editor_get_row (editor, field);
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_type (row, GTK_TYPE_MENU_BUTTON));
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  GtkTextView *view = GTK_TEXT_VIEW (find_type (popover, GTK_TYPE_TEXT_VIEW));
+  GtkWidget *use = find_button (popover, "_Use Pasted Text");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+
+  g_assert_nonnull (use);
+  gtk_menu_button_popup (button);
+  gtk_text_buffer_set_text (buffer, text, -1);
+  g_signal_emit_by_name (use, "clicked");
+  /* Nothing pasted stays in the widget. */
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
+}
+
 static void
 fill_alipay (GpProfileEditor *editor,
              const char      *name)
@@ -174,7 +213,9 @@ test_validation_error (Fixture       *fixture,
   editor_set_text (editor, "app_id", "2021000000000001");
   editor_load_key (editor, "private_key", "app.pkcs1.b64");
   g_assert_true (g_file_get_contents (path, &pem, NULL, NULL));
-  gp_profile_editor_set_material (editor, "alipay_public_key", pem, -1);
+  paste_into_row (editor, "alipay_public_key", pem);
+  g_assert_true (g_str_has_prefix (gp_profile_editor_get_status (editor, "alipay_public_key"),
+                                   "New: RSA 2048"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
 
   error = gp_profile_editor_get_error (editor, "alipay_public_key");
@@ -303,13 +344,41 @@ test_add_v3 (Fixture       *fixture,
   editor_load_key (editor, "platform_certificate", "platform.pem");
   g_assert_nonnull (strstr (gp_profile_editor_get_status (editor, "platform_certificate"),
                             serial));
+  /* The extra CA goes through the keyring's form; its errors land on its row. */
+  paste_into_row (editor, "ca", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_nonnull (strstr (gp_profile_editor_get_error (editor, "ca"), "“ca”"));
+  g_assert_cmpuint (count_stored (), ==, 0);
+  editor_load_key (editor, "ca", "ca.pem");
+  g_assert_true (g_str_has_prefix (gp_profile_editor_get_status (editor, "ca"), "New: 1 certificate"));
   save_and_wait (fixture, editor);
 
   stored = load_stored ("Shop C");
+  g_assert_nonnull (strstr (gp_profile_get_ca_pem (stored), "BEGIN CERTIFICATE"));
   g_assert_cmpint (gp_profile_get_gateway (stored), ==, GP_GATEWAY_WECHATPAY_V3);
   g_assert_cmpstr (gp_profile_get_verify_serial (stored), ==, serial);
   g_assert_nonnull (strstr (row_subtitle (fixture, "Shop C"), platform));
   g_assert_nonnull (strstr (row_subtitle (fixture, "Shop C"), serial));
+
+  /* Switching to the WeChat Pay public key drops the saved certificate;
+   * the private key and the CA, left empty, are kept. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->manager), "manager.edit", "s", "Shop C");
+  editor = gp_profile_manager_get_editor (fixture->manager);
+  g_assert_true (g_str_has_prefix (gp_profile_editor_get_status (editor, "ca"), "Saved: 1 certificate"));
+  editor_load_key (editor, "platform_public_key", "platform.pub.pem");
+  editor_set_text (editor, "platform_serial", "PUB_KEY_ID_0114232134912410000000000000");
+  save_and_wait (fixture, editor);
+  {
+    g_autoptr(GpProfile) switched = load_stored ("Shop C");
+
+    g_assert_null (gp_profile_get_certificate (switched, "platform_certificate"));
+    g_assert_cmpstr (gp_profile_get_verify_serial (switched), ==,
+                     "PUB_KEY_ID_0114232134912410000000000000");
+    g_assert_true (gp_public_key_equal (gp_profile_get_verify_key (switched),
+                                        gp_profile_get_verify_key (stored)));
+    g_assert_cmpstr (gp_profile_get_ca_pem (switched), ==, gp_profile_get_ca_pem (stored));
+    g_assert_cmpstr (gp_profile_get_id (switched), ==, gp_profile_get_id (stored));
+  }
 }
 
 static void
@@ -341,9 +410,12 @@ test_v2_password_row (Fixture       *fixture,
   editor_load_key (editor, "client_cert", "client.pem");
   editor_load_key (editor, "client_key", "client.key.pem");
   adw_combo_row_set_selected (ADW_COMBO_ROW (gp_profile_editor_get_row (editor, "sign_type")), 1);
+  row = g_object_ref (gp_profile_editor_get_row (editor, "api_key"));
   save_and_wait (fixture, editor);
 
   /* The editor closed: its secret rows were emptied. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  g_object_unref (row);
   stored = load_stored ("Shop D");
   api_key = gp_profile_dup_api_key (stored);
   g_assert_cmpmem (g_bytes_get_data (api_key, NULL), g_bytes_get_size (api_key),
