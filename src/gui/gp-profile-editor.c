@@ -593,18 +593,31 @@ clear_material_clicked_cb (GtkButton *button,
 
 /* Building the form ---------------------------------------------------------------------- */
 
+/* @label is the tooltip; screen readers also hear which field it is for. */
+static void
+set_labels (GtkWidget       *button,
+            const char      *label,
+            const FieldInfo *info)
+{
+  /* Translators: a button's accessible name: its label, then a field name */
+  g_autofree char *accessible = g_strdup_printf (_("%s: %s"), label, _(info->title));
+
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+}
+
 static GtkWidget *
-icon_button_new (const char *icon_name,
-                 const char *label,
-                 const char *field_name)
+icon_button_new (const char      *icon_name,
+                 const char      *label,
+                 const FieldInfo *info)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+  const char *field_name = info->name;
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  label, -1);
+  set_labels (button, label, info);
   g_object_set_data_full (G_OBJECT (button), "gp-field", g_strdup (field_name), g_free);
 
   return button;
@@ -626,9 +639,7 @@ paste_button_new (GpProfileEditor *self,
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "edit-paste-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  tooltip, -1);
+  set_labels (button, tooltip, field->info);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -663,10 +674,9 @@ material_row_new (GpProfileEditor *self,
                   Field           *field)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *open = icon_button_new ("document-open-symbolic", _("Choose File…"),
-                                     field->info->name);
+  GtkWidget *open = icon_button_new ("document-open-symbolic", _("Choose File…"), field->info);
   GtkWidget *clear = icon_button_new ("edit-clear-symbolic", _("Forget the New Value"),
-                                      field->info->name);
+                                      field->info);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
@@ -690,6 +700,10 @@ field_row_new (GpProfileEditor *self,
     {
     case KIND_TEXT:
       row = adw_entry_row_new ();
+      if (g_str_equal (field->info->name, "base_url"))
+        adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_URL);
+      else if (!g_str_equal (field->info->name, "name"))
+        adw_entry_row_set_input_hints (ADW_ENTRY_ROW (row), GTK_INPUT_HINT_NO_SPELLCHECK);
       break;
 
     case KIND_SECRET:

@@ -184,7 +184,10 @@ manage_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  gp_profile_selector_open_manager (GP_PROFILE_SELECTOR (widget));
+  GpProfileSelector *self = GP_PROFILE_SELECTOR (widget);
+
+  gtk_popover_popdown (self->popover);
+  gp_profile_selector_open_manager (self);
 }
 
 static void
