@@ -22,6 +22,8 @@ PACKAGES=(
   gcr imagemagick
   # test fixtures and validation
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
+  # screenshots of the running app (build-aux/screenshots.sh)
+  imagemagick
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
 )

@@ -12,60 +12,99 @@
 
 #include "gp-cli-private.h"
 
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_error (JsonBuilder *builder,
+           GpStage      stage,
+           const char  *code,
+           const char  *message,
+           const char  *detail)
+{
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "stage", gp_stage_to_string (stage));
+  add_nullable_string (builder, "code", code);
+  add_nullable_string (builder, "message", message);
+  if (detail != NULL)
+    add_nullable_string (builder, "detail", detail);
+  json_builder_end_object (builder);
+}
+
 /**
- * gp_cli_add_check_result:
- * @profile_name: (nullable): the profile, %NULL for `--gateway`
+ * gp_cli_add_file_result:
  *
- * Adds the members of INTERFACES.md's per-file object for a file that went
- * no further than the local check, in the contract's order.
+ * Adds the members of INTERFACES.md's per-file object, in the contract's
+ * order, for a file that stopped at its check, was uploaded, or was
+ * skipped as a duplicate.
  */
 void
-gp_cli_add_check_result (JsonBuilder   *builder,
-                         GpCheckReport *report,
-                         const char    *profile_name)
+gp_cli_add_file_result (JsonBuilder             *builder,
+                        const GpCliFileOutcome  *outcome)
 {
+  GpCheckReport *report = outcome->report;
+  GpUploadResult *result = outcome->result;
   const char * const *warnings = gp_check_report_get_warnings (report);
-  const char *format = gp_format_to_string (gp_check_report_get_format (report));
-  const char *sha256 = gp_check_report_get_sha256 (report);
-  gboolean ok = gp_check_report_is_ok (report);
+  gboolean ok;
+  gint64 history_id = -1;
   guint width, height;
 
-  json_builder_set_member_name (builder, "file");
-  json_builder_add_string_value (builder, gp_check_report_get_path (report));
-  json_builder_set_member_name (builder, "profile");
-  if (profile_name != NULL)
-    json_builder_add_string_value (builder, profile_name);
+  if (result != NULL)
+    {
+      ok = gp_upload_result_is_ok (result);
+      history_id = gp_upload_result_get_history_id (result);
+    }
   else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "gateway");
-  json_builder_add_string_value (builder,
-                                 gp_gateway_kind_to_string (gp_check_report_get_gateway (report)));
+    ok = gp_check_report_is_ok (report);
+
+  add_nullable_string (builder, "file", gp_check_report_get_path (report));
+  add_nullable_string (builder, "profile", outcome->profile_name);
+  add_nullable_string (builder, "gateway",
+                       gp_gateway_kind_to_string (gp_check_report_get_gateway (report)));
   json_builder_set_member_name (builder, "ok");
   json_builder_add_boolean_value (builder, ok);
-  json_builder_set_member_name (builder, "media_id");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "media_url");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "format");
-  if (format != NULL)
-    json_builder_add_string_value (builder, format);
-  else
-    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "media_id", result ? gp_upload_result_get_media_id (result) : NULL);
+  add_nullable_string (builder, "media_url",
+                       result ? gp_upload_result_get_media_url (result) : NULL);
+  add_nullable_string (builder, "format",
+                       gp_format_to_string (gp_check_report_get_format (report)));
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, (gint64) gp_check_report_get_size (report));
-  json_builder_set_member_name (builder, "sha256");
-  if (sha256 != NULL)
-    json_builder_add_string_value (builder, sha256);
+  add_nullable_string (builder, "sha256", gp_check_report_get_sha256 (report));
+  json_builder_set_member_name (builder, "history_id");
+  if (history_id > 0)
+    json_builder_add_int_value (builder, history_id);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "history_id");
-  json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
   for (guint i = 0; warnings[i] != NULL; i++)
     json_builder_add_string_value (builder, warnings[i]);
+  for (guint i = 0; outcome->extra_warnings && outcome->extra_warnings[i] != NULL; i++)
+    json_builder_add_string_value (builder, outcome->extra_warnings[i]);
   json_builder_end_array (builder);
+
+  if (outcome->duplicate_of > 0)
+    {
+      json_builder_set_member_name (builder, "duplicate_of");
+      json_builder_add_int_value (builder, outcome->duplicate_of);
+    }
+  if (result != NULL)
+    {
+      json_builder_set_member_name (builder, "attempts");
+      json_builder_add_int_value (builder, gp_upload_result_get_attempts (result));
+    }
 
   if (gp_check_report_get_dimensions (report, &width, &height))
     {
@@ -75,20 +114,17 @@ gp_cli_add_check_result (JsonBuilder   *builder,
       json_builder_add_int_value (builder, height);
     }
 
-  if (!ok)
+  if (result != NULL && !ok)
+    {
+      add_error (builder, gp_upload_result_get_stage (result), gp_upload_result_get_code (result),
+                 gp_upload_result_get_message (result), gp_upload_result_get_detail (result));
+    }
+  else if (result == NULL && !ok)
     {
       const GpCheckProblem *first = gp_check_report_get_problem (report, 0);
       g_autofree char *message = gp_check_report_dup_message (report);
 
-      json_builder_set_member_name (builder, "error");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "stage");
-      json_builder_add_string_value (builder, gp_stage_to_string (GP_STAGE_CHECK));
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, first->code);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, message);
-      json_builder_end_object (builder);
+      add_error (builder, GP_STAGE_CHECK, first->code, message, NULL);
 
       /* Every rule that failed, not just the first (an extension of the
        * contract's single "error"). */
@@ -99,28 +135,39 @@ gp_cli_add_check_result (JsonBuilder   *builder,
           const GpCheckProblem *p = gp_check_report_get_problem (report, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, p->code);
-          json_builder_set_member_name (builder, "message");
-          json_builder_add_string_value (builder, p->message);
+          add_nullable_string (builder, "code", p->code);
+          add_nullable_string (builder, "message", p->message);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
     }
 }
 
-static void
-print_report_json (GpCheckReport *report,
-                   const char    *profile_name)
+/**
+ * gp_cli_print_file_result:
+ *
+ * Prints one JSON line for @outcome.
+ */
+void
+gp_cli_print_file_result (const GpCliFileOutcome *outcome)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  gp_cli_add_check_result (builder, report, profile_name);
+  gp_cli_add_file_result (builder, outcome);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   gp_cli_print_json_line (root);
+}
+
+static void
+print_report_json (GpCheckReport *report,
+                   const char    *profile_name)
+{
+  GpCliFileOutcome outcome = { report, profile_name, NULL, -1, NULL };
+
+  gp_cli_print_file_result (&outcome);
 }
 
 static void

@@ -24,6 +24,8 @@ typedef struct
 static const Command commands[] = {
   { "check", gp_cli_check, N_("Check files against a gateway's rules, sending nothing") },
   { "profile", gp_cli_profile, N_("Import, list, show and remove merchant profiles") },
+  { "upload", gp_cli_upload, N_("Check and upload files with a profile, recording every result") },
+  { "history", gp_cli_history, N_("Show, search or export the upload history") },
 };
 
 static void

@@ -14,9 +14,15 @@
 #include "gp-file-check.h"
 #include "gp-gateway.h"
 #include "gp-http-request.h"
+#include "gp-multipart.h"
+#include "gp-signer.h"
 #include "gp-upload-result.h"
+#include "gp-upload-journal.h"
+#include "gp-uploader.h"
 #include "gp-key.h"
 #include "gp-profile.h"
 #include "gp-profile-store.h"
+#include "gp-history.h"
+#include "gp-history-journal.h"
 
 #undef GATEPOST_CORE_INSIDE

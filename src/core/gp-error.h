@@ -58,5 +58,23 @@ typedef enum
 } GpKeyringError;
 
 GQuark gp_keyring_error_quark (void);
+#define GP_HISTORY_ERROR (gp_history_error_quark ())
+
+/* GP_HISTORY_ERROR: the upload history could not do what was asked. The
+ * message keeps SQLite's own text (sqlite3_errmsg) and names the file. */
+typedef enum
+{
+  GP_HISTORY_ERROR_FAILED,
+  GP_HISTORY_ERROR_CANT_OPEN,
+  GP_HISTORY_ERROR_CORRUPT,
+  GP_HISTORY_ERROR_READ_ONLY,
+  GP_HISTORY_ERROR_BUSY,
+  GP_HISTORY_ERROR_FULL,
+  GP_HISTORY_ERROR_VERSION,
+  GP_HISTORY_ERROR_NOT_FOUND,
+  GP_HISTORY_ERROR_INVALID,
+} GpHistoryError;
+
+GQuark gp_history_error_quark (void);
 
 G_END_DECLS

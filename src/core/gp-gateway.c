@@ -8,6 +8,16 @@
 
 #include "gp-gateway.h"
 
+#include <string.h>
+
+#include <gnutls/crypto.h>
+
+#include "gp-file-check.h"
+#include "gp-gateway-drivers-private.h"
+#include "gp-gateway-info.h"
+#include "gp-key-private.h"
+#include "gp-profile.h"
+
 typedef struct
 {
   GpGatewayKind kind;
@@ -20,6 +30,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_QUARK (gp-gateway-error-quark, gp_gateway_error)
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (GpGateway, gp_gateway, G_TYPE_OBJECT)
 
@@ -83,6 +95,38 @@ gp_gateway_init (GpGateway *self)
 {
 }
 
+/**
+ * gp_gateway_new_for_kind:
+ * @kind: a valid gateway
+ *
+ * Returns: (transfer full): the driver of @kind
+ */
+GpGateway *
+gp_gateway_new_for_kind (GpGatewayKind kind)
+{
+  GType type;
+
+  switch (kind)
+    {
+    case GP_GATEWAY_ALIPAY:
+      type = GP_TYPE_ALIPAY_GATEWAY;
+      break;
+    case GP_GATEWAY_WECHATPAY_V2:
+      type = GP_TYPE_WECHATPAY_V2_GATEWAY;
+      break;
+    case GP_GATEWAY_WECHATPAY_V3:
+    case GP_GATEWAY_WECHATPAY_GLOBAL:
+      type = GP_TYPE_WECHATPAY_V3_GATEWAY;
+      break;
+    case GP_GATEWAY_INVALID:
+    case GP_N_GATEWAYS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  return g_object_new (type, "kind", kind, NULL);
+}
+
 GpGatewayKind
 gp_gateway_get_kind (GpGateway *self)
 {
@@ -140,4 +184,200 @@ gp_gateway_parse_response (GpGateway          *self,
 
   return GP_GATEWAY_GET_CLASS (self)->parse_response (self, profile, status, headers, body,
                                                       now_unix);
+}
+
+/* ---- helpers shared by the drivers (gp-gateway-drivers-private.h) ---- */
+
+/* The attempt's clock: fixed by tests, else the real one, in seconds. */
+gint64
+gp_gateway_options_now (const GpRequestOptions *options)
+{
+  if (options != NULL && options->now_unix != 0)
+    return options->now_unix;
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/**
+ * gp_gateway_new_nonce:
+ *
+ * Returns: (transfer full): 32 random characters of [0-9A-Za-z], as the
+ *   v3 SDKs make them (PROTOCOLS.md 3.2)
+ */
+char *
+gp_gateway_new_nonce (void)
+{
+  static const char alphabet[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  char *nonce = g_malloc (33);
+  guint n = 0;
+
+  while (n < 32)
+    {
+      guint8 rnd[48];
+
+      if (gnutls_rnd (GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0)
+        for (guint i = 0; i < sizeof rnd; i++)
+          rnd[i] = (guint8) g_random_int_range (0, 256);
+
+      /* 248 = 4 * 62: rejecting the rest keeps every character equally likely. */
+      for (guint i = 0; i < sizeof rnd && n < 32; i++)
+        if (rnd[i] < 248)
+          nonce[n++] = alphabet[rnd[i] % 62];
+    }
+  nonce[32] = '\0';
+
+  return nonce;
+}
+
+/**
+ * gp_gateway_build_url:
+ * @base_url: (nullable): a profile's `https://host[:port]`, or %NULL
+ *
+ * INTERFACES.md: `base_url` replaces scheme, host and port only; the
+ * documented path is always kept (v3 signs it).
+ *
+ * Returns: (transfer full): the request URL without a query
+ */
+char *
+gp_gateway_build_url (GpGatewayKind  kind,
+                      const char    *base_url)
+{
+  const GpGatewayInfo *info = gp_gateway_info (kind);
+  const char *base;
+  gsize len;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  base = (base_url != NULL && base_url[0] != '\0') ? base_url : info->default_base_url;
+  len = strlen (base);
+  while (len > 0 && base[len - 1] == '/')
+    len--;
+
+  return g_strdup_printf ("%.*s%s", (int) len, base, info->path);
+}
+
+/**
+ * gp_gateway_result_for_http_status:
+ *
+ * An answer that is not the API's own format (an access layer's HTML
+ * page, a proxy error): stage gateway, retried on 5xx and 429
+ * (PROTOCOLS.md 5.4).
+ *
+ * Returns: (transfer full): the failure
+ */
+GpUploadResult *
+gp_gateway_result_for_http_status (guint status)
+{
+  g_autofree char *code = g_strdup_printf ("HTTP_%u", status);
+  g_autofree char *message = NULL;
+  GpUploadResult *result;
+
+  message = g_strdup_printf ("The gateway answered HTTP %u without a usable response body", status);
+  result = gp_upload_result_new_failure (GP_STAGE_GATEWAY, code, message);
+  gp_upload_result_set_http_status (result, status);
+  gp_upload_result_set_retryable (result, status >= 500 || status == 429);
+
+  return result;
+}
+
+/* A request is only ever built for a file that passed its check. */
+gboolean
+gp_gateway_check_report (GpCheckReport  *report,
+                         GpGatewayKind   kind,
+                         GError        **error)
+{
+  if (gp_check_report_get_gateway (report) != kind)
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE,
+                   "%s was checked against the rules of %s, not %s; check it again",
+                   gp_check_report_get_path (report),
+                   gp_gateway_kind_to_string (gp_check_report_get_gateway (report)),
+                   gp_gateway_kind_to_string (kind));
+      return FALSE;
+    }
+  if (!gp_check_report_is_ok (report) ||
+      gp_check_report_get_format (report) == GP_FORMAT_UNKNOWN ||
+      gp_check_report_get_sha256 (report) == NULL ||
+      gp_check_report_get_md5 (report) == NULL)
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE,
+                   "%s did not pass its check; it cannot be uploaded",
+                   gp_check_report_get_path (report));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GInputStream *
+open_multipart (gpointer       user_data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return gp_multipart_open (user_data, cancellable, error);
+}
+
+/* The body opens afresh per attempt and re-verifies the file. */
+void
+gp_gateway_set_multipart_body (GpHttpRequest *request,
+                               GpMultipart   *body)
+{
+  g_autofree char *content_type = gp_multipart_dup_content_type (body);
+
+  gp_http_request_set_body (request, content_type, gp_multipart_get_length (body),
+                            open_multipart, gp_multipart_ref (body),
+                            (GDestroyNotify) gp_multipart_unref);
+}
+
+/**
+ * gp_gateway_credentials_from_profile:
+ * @creds: (out caller-allocates): borrowed pointers into @profile
+ * @api_key: (out) (transfer full): holds the v2 API key while @creds is used
+ *
+ * The one place drivers read a GpProfile.
+ *
+ * Returns: %FALSE if @profile is missing or belongs to another gateway
+ */
+gboolean
+gp_gateway_credentials_from_profile (GpGateway             *self,
+                                     GpProfile             *profile,
+                                     GpGatewayCredentials  *creds,
+                                     GBytes               **api_key,
+                                     GError               **error)
+{
+  GpGatewayKind kind = gp_gateway_get_kind (self);
+  GpPrivateKey *private_key;
+
+  memset (creds, 0, sizeof *creds);
+  *api_key = NULL;
+
+  if (profile == NULL || gp_profile_get_gateway (profile) != kind)
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
+                   "The profile is not a %s profile", gp_gateway_kind_to_string (kind));
+      return FALSE;
+    }
+
+  creds->base_url = gp_profile_get_base_url (profile);
+  creds->app_id = gp_profile_get_string (profile, "app_id");
+  creds->image_pid = gp_profile_get_string (profile, "image_pid");
+  creds->mch_id = gp_profile_get_string (profile, "mch_id");
+  creds->serial_no = gp_profile_get_string (profile, "serial_no");
+  creds->verify_serial = gp_profile_get_verify_serial (profile);
+  if (!gp_v2_sign_type_from_string (gp_profile_get_string (profile, "sign_type"),
+                                    &creds->sign_type))
+    {
+      g_set_error_literal (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_PROFILE,
+                           "The profile's sign_type must be MD5 or HMAC-SHA256");
+      return FALSE;
+    }
+  private_key = gp_profile_get_private_key (profile);
+  creds->private_key = private_key ? gp_private_key_get_gnutls (private_key) : NULL;
+  if (kind == GP_GATEWAY_WECHATPAY_V2)
+    {
+      *api_key = gp_profile_dup_api_key (profile);
+      creds->api_key = *api_key;
+    }
+
+  return TRUE;
 }

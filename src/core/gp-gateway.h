@@ -14,6 +14,21 @@
 
 G_BEGIN_DECLS
 
+#define GP_GATEWAY_ERROR (gp_gateway_error_quark ())
+
+/* A request that could not be built: the upload cannot start. A gateway's
+ * answer is never a GError but a GpUploadResult. */
+typedef enum
+{
+  GP_GATEWAY_ERROR_FAILED,        /* signing failed (key refused by the crypto library) */
+  GP_GATEWAY_ERROR_PROFILE,       /* the profile lacks a field or key this gateway needs */
+  GP_GATEWAY_ERROR_FILE,          /* the file did not pass its check for this gateway */
+  GP_GATEWAY_ERROR_RESPONSE,      /* (parsers) a response that is malformed or refused */
+  GP_GATEWAY_ERROR_SPLICED,       /* (parsers) a response with a duplicated signed node */
+} GpGatewayError;
+
+GQuark          gp_gateway_error_quark     (void);
+
 /* What varies between attempts. Every field is optional: tests fix the
  * clock, nonce and boundary to reproduce the documents' worked examples;
  * a real upload leaves them unset and gets fresh ones per attempt. */
@@ -54,6 +69,7 @@ struct _GpGatewayClass
   gpointer padding[8];
 };
 
+GpGateway      *gp_gateway_new_for_kind    (GpGatewayKind           kind);
 GpGatewayKind   gp_gateway_get_kind        (GpGateway              *self);
 GpHttpRequest  *gp_gateway_build_request   (GpGateway              *self,
                                             GpProfile              *profile,

@@ -276,6 +276,14 @@ decode_input (const char  *data,
 
   if (g_str_has_prefix (out->label, "ENCRYPTED "))
     out->encrypted = TRUE;
+  /* Only a private key can be encrypted; callers of other kinds expect
+   * DER, so an encryption header anywhere else is simply malformed. */
+  if (out->encrypted && !g_str_has_suffix (out->label, "PRIVATE KEY"))
+    {
+      g_set_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
+                   "the PEM block “%s” carries encryption headers", out->label);
+      return FALSE;
+    }
   if (out->encrypted)
     return TRUE;
 
@@ -426,8 +434,16 @@ public_key_from_certificate_der (GBytes  *der,
   g_autoptr(GpCertificate) cert = NULL;
   gsize size;
   gconstpointer data = g_bytes_get_data (der, &size);
-  g_autofree char *b64 = g_base64_encode (data, size);
+  g_autofree char *b64 = NULL;
 
+  /* g_base64_encode() of nothing is NULL, not "". */
+  if (size == 0)
+    {
+      g_set_error_literal (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID,
+                           "The certificate is empty");
+      return NULL;
+    }
+  b64 = g_base64_encode (data, size);
   cert = gp_certificate_new_from_data (b64, strlen (b64), error);
   if (cert == NULL)
     return NULL;

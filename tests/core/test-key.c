@@ -420,6 +420,39 @@ test_secret_bytes (void)
   g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "k3y");
 }
 
+/* Found by fuzz/fuzz-key-import: encryption headers in a block that is not
+ * a private key used to reach the certificate parser with no DER at all. */
+static void
+test_fuzz_regressions (void)
+{
+  static const char encrypted_cert[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "Proc-Type: 4,ENCRYPTED\n"
+    "\n"
+    "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n"
+    "-----END CERTIFICATE-----\n";
+  static const char empty_cert[] = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
+  g_autoptr(GError) error = NULL;
+  GpPublicKey *pub;
+  GpCertificate *cert;
+
+  pub = gp_public_key_new_from_data (encrypted_cert, strlen (encrypted_cert), &error);
+  g_assert_null (pub);
+  g_assert_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "the PEM block “CERTIFICATE” carries encryption headers");
+  g_clear_error (&error);
+
+  cert = gp_certificate_new_from_data (encrypted_cert, strlen (encrypted_cert), &error);
+  g_assert_null (cert);
+  g_assert_error (error, GP_KEY_ERROR, GP_KEY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  pub = gp_public_key_new_from_data (empty_cert, strlen (empty_cert), &error);
+  g_assert_null (pub);
+  g_assert_nonnull (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -447,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/gatepost/key/pkcs12", test_pkcs12);
   g_test_add_func ("/gatepost/key/serial", test_serial);
   g_test_add_func ("/gatepost/key/secret-bytes", test_secret_bytes);
+  g_test_add_func ("/gatepost/key/fuzz-regressions", test_fuzz_regressions);
 
   ret = g_test_run ();
   g_key_file_unref (expected);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gp-profile-selector.h"
+#include "gp-window.h"
 #include "test-profile-common.h"
 
 typedef struct
@@ -165,6 +166,43 @@ test_selector (void)
   g_assert_null (selector);
 }
 
+/* How the main window embeds it: its header bar slot, and the manager
+ * opens over the main window. */
+static void
+test_in_window (void)
+{
+  g_autoptr(GpApplication) app = gp_application_new ();
+  g_autoptr(GpProfileList) list = gp_profile_list_new ();
+  g_autoptr(GpProfile) a = NULL;
+  GpProfileSelector *selector;
+  GpProfileManager *manager;
+  GpWindow *window;
+  gboolean done = FALSE;
+
+  clear_keyring ();
+  a = import_profile (V3_JSON ("Shop A"));
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = g_object_ref_sink (gp_window_new (app));
+  selector = gp_profile_selector_new (list);
+  gp_window_set_profile_selector (window, GTK_WIDGET (selector));
+  gtk_window_present (GTK_WINDOW (window));
+  gp_profile_list_refresh_async (list, NULL, refreshed_cb, &done);
+  WAIT_FOR (done && gtk_widget_get_mapped (GTK_WIDGET (selector)));
+  g_assert_true (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (selector))) == GTK_WINDOW (window));
+  g_assert_cmpstr (gp_profile_get_name (gp_profile_selector_get_active_profile (selector)), ==,
+                   "Shop A");
+
+  manager = gp_profile_selector_open_manager (selector);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (manager)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (manager)));
+  /* A second request raises the same window. */
+  g_assert_true (gp_profile_selector_open_manager (selector) == manager);
+  WAIT_FOR (gp_profile_manager_get_row (manager, "Shop A") != NULL);
+  destroy_and_finalize (g_object_ref (manager));
+  destroy_and_finalize (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +210,7 @@ main (int   argc,
   test_profiles_init (&argc, &argv);
 
   g_test_add_func ("/gatepost/gui/profile-selector/selector", test_selector);
+  g_test_add_func ("/gatepost/gui/profile-selector/in-window", test_in_window);
 
   return g_test_run ();
 }

@@ -1,0 +1,400 @@
+/* gp-cli-upload.c: gatepost-cli upload
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "gp-cli-private.h"
+#include "gp-history-journal.h"
+
+/* Alipay allows 5,000 images and videos per merchant app (seed 000). */
+#define ALIPAY_CAPACITY 5000
+
+typedef struct
+{
+  GpCheckReport   *report;
+  GpUploadResult  *result;         /* NULL until known; stays NULL for check failures */
+  GpHistoryEntry  *duplicate;      /* an earlier success of the same bytes */
+  GPtrArray       *warnings;       /* extra warnings, NULL-terminated */
+  gboolean         done;
+} FileSlot;
+
+typedef struct
+{
+  GpProfile     *profile;
+  gboolean       json;
+  FileSlot      *slots;
+  guint          n_slots;
+  guint          next_to_print;
+  GArray        *upload_index;     /* uploader index → slot index */
+  gboolean       finished;
+  GPtrArray     *results;
+  GError        *error;
+  gboolean       progress;         /* stderr is a terminal */
+} UploadRun;
+
+static void
+print_slot_text (UploadRun *run,
+                 FileSlot  *slot)
+{
+  const char *path = gp_check_report_get_path (slot->report);
+  const char * const *warnings = gp_check_report_get_warnings (slot->report);
+
+  if (slot->duplicate != NULL)
+    {
+      g_autofree char *when = gp_history_entry_dup_time_string (slot->duplicate);
+
+      printf (_("%s: already uploaded on %s, media ID %s (history #%" G_GINT64_FORMAT "); "
+                "use --force to upload it again\n"),
+              path, when, slot->duplicate->media_id, slot->duplicate->id);
+    }
+  else if (slot->result == NULL)
+    {
+      printf (_("%s: refused before sending\n"), path);
+      for (guint i = 0; i < gp_check_report_get_n_problems (slot->report); i++)
+        {
+          const GpCheckProblem *p = gp_check_report_get_problem (slot->report, i);
+
+          printf ("  %s: %s\n", p->code, p->message);
+        }
+    }
+  else if (gp_upload_result_is_ok (slot->result))
+    {
+      printf (_("%s: uploaded, media ID %s\n"), path, gp_upload_result_get_media_id (slot->result));
+      if (gp_upload_result_get_media_url (slot->result) != NULL)
+        printf (_("  URL %s\n"), gp_upload_result_get_media_url (slot->result));
+    }
+  else
+    {
+      /* TRANSLATORS: "<file>: failed at <stage>: <CODE>: <message>" */
+      printf (_("%s: failed at %s: %s: %s\n"), path,
+              gp_stage_to_string (gp_upload_result_get_stage (slot->result)),
+              gp_upload_result_get_code (slot->result),
+              gp_upload_result_get_message (slot->result));
+      if (gp_upload_result_get_detail (slot->result) != NULL)
+        printf (_("  gateway detail: %s\n"), gp_upload_result_get_detail (slot->result));
+    }
+
+  for (guint i = 0; warnings[i] != NULL; i++)
+    printf (_("  warning: %s\n"), warnings[i]);
+  for (guint i = 0; i < slot->warnings->len && slot->warnings->pdata[i]; i++)
+    printf (_("  warning: %s\n"), (const char *) slot->warnings->pdata[i]);
+  fflush (stdout);
+}
+
+/* Results come out in argument order: a file finished early waits for the
+ * ones before it. */
+static void
+print_ready (UploadRun *run)
+{
+  while (run->next_to_print < run->n_slots && run->slots[run->next_to_print].done)
+    {
+      FileSlot *slot = &run->slots[run->next_to_print++];
+
+      if (run->json)
+        {
+          GpCliFileOutcome outcome = {
+            slot->report, gp_profile_get_name (run->profile), slot->result,
+            slot->duplicate ? slot->duplicate->id : -1,
+            (const char * const *) slot->warnings->pdata,
+          };
+
+          gp_cli_print_file_result (&outcome);
+        }
+      else
+        print_slot_text (run, slot);
+    }
+}
+
+static void
+file_progress_cb (GpUploader *uploader,
+                  guint       index,
+                  guint64     sent,
+                  guint64     total,
+                  gpointer    user_data)
+{
+  UploadRun *run = user_data;
+  FileSlot *slot = &run->slots[g_array_index (run->upload_index, guint, index)];
+
+  if (run->progress && total > 0)
+    {
+      g_autofree char *name = g_path_get_basename (gp_check_report_get_path (slot->report));
+
+      g_printerr ("\r\033[K%s %3u%%", name, (guint) (sent * 100 / total));
+    }
+}
+
+static void
+file_finished_cb (GpUploader     *uploader,
+                  guint           index,
+                  GpUploadResult *result,
+                  gpointer        user_data)
+{
+  UploadRun *run = user_data;
+  FileSlot *slot = &run->slots[g_array_index (run->upload_index, guint, index)];
+
+  if (run->progress)
+    g_printerr ("\r\033[K");
+  g_clear_pointer (&slot->result, gp_upload_result_unref);
+  slot->result = gp_upload_result_ref (result);
+  slot->done = TRUE;
+  print_ready (run);
+}
+
+static void
+upload_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  UploadRun *run = user_data;
+
+  run->results = gp_uploader_upload_finish (GP_UPLOADER (source), result, &run->error);
+  run->finished = TRUE;
+}
+
+static gboolean
+cancel_on_signal_cb (gpointer user_data)
+{
+  GCancellable *cancellable = user_data;
+
+  /* Rows already begun are still completed (as cancelled): the history
+   * never keeps a pending row for a file this process gave up on. */
+  g_printerr ("\n%s\n", _("Cancelling; files already sent keep their result."));
+  g_cancellable_cancel (cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Checks each file against the profile's gateway and looks for an earlier
+ * success of the same bytes. Returns the reports to upload. */
+static GPtrArray *
+prepare_files (UploadRun    *run,
+               GpHistory    *history,
+               char        **files,
+               gboolean      force)
+{
+  GpGatewayKind gateway = gp_profile_get_gateway (run->profile);
+  GPtrArray *to_upload = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  gint64 succeeded = -1;
+
+  if (gateway == GP_GATEWAY_ALIPAY)
+    {
+      g_autoptr(GError) error = NULL;
+
+      succeeded = gp_history_count_succeeded_sync (history, gateway, gp_profile_get_id (run->profile),
+                                                   gp_profile_get_string (run->profile, "app_id"),
+                                                   NULL, &error);
+      if (error != NULL)
+        g_printerr ("gatepost-cli: %s\n", error->message);
+    }
+
+  for (guint i = 0; i < run->n_slots; i++)
+    {
+      FileSlot *slot = &run->slots[i];
+      g_autoptr(GError) error = NULL;
+
+      slot->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+      slot->report = gp_file_check_sync (files[i], gateway, NULL, NULL);
+      g_assert (slot->report != NULL);
+
+      if (!gp_check_report_is_ok (slot->report))
+        {
+          slot->done = TRUE;
+          continue;
+        }
+
+      if (!force &&
+          !gp_history_find_duplicate_sync (history, gp_profile_get_id (run->profile),
+                                           gp_check_report_get_sha256 (slot->report),
+                                           &slot->duplicate, NULL, &error))
+        g_printerr ("gatepost-cli: %s\n", error->message);
+      if (slot->duplicate != NULL)
+        {
+          /* Nothing is sent: the earlier success stands, with its ID and
+           * its history row, and no attempt. */
+          slot->result = gp_upload_result_new_success (slot->duplicate->media_id,
+                                                       slot->duplicate->media_url);
+          gp_upload_result_set_history_id (slot->result, slot->duplicate->id);
+          gp_upload_result_set_attempts (slot->result, 0);
+          slot->done = TRUE;
+          continue;
+        }
+
+      if (succeeded >= 0 && gp_history_near_capacity (succeeded + to_upload->len + 1,
+                                                      ALIPAY_CAPACITY))
+        g_ptr_array_add (slot->warnings,
+                         g_strdup_printf ("This Alipay app has %" G_GINT64_FORMAT " of its %d "
+                                          "stored images and videos; the gateway refuses "
+                                          "uploads past that (CAPACITY_EXCEEDED)",
+                                          succeeded + to_upload->len, ALIPAY_CAPACITY));
+
+      g_array_append_val (run->upload_index, i);
+      g_ptr_array_add (to_upload, gp_check_report_ref (slot->report));
+    }
+
+  return to_upload;
+}
+
+static int
+run_upload (UploadRun  *run,
+            char      **files,
+            guint       jobs,
+            gboolean    force)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpHistory) history = NULL;
+  g_autoptr(GpHistoryJournal) journal = NULL;
+  g_autoptr(GpGateway) gateway = NULL;
+  g_autoptr(GpUploader) uploader = NULL;
+  g_autoptr(GPtrArray) to_upload = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *history_path = NULL;
+  guint sigint_id, sigterm_id;
+  int status = GP_CLI_EXIT_OK;
+
+  history_path = gp_history_dup_default_path ();
+  history = gp_history_open_sync (history_path, GP_HISTORY_OPEN_NONE, NULL, &error);
+  if (history == NULL)
+    {
+      g_printerr (_("gatepost-cli: the upload history could not be opened, so nothing was "
+                    "sent: %s\n"), error->message);
+      return GP_CLI_EXIT_USAGE;
+    }
+
+  to_upload = prepare_files (run, history, files, force);
+  print_ready (run);
+
+  if (to_upload->len > 0)
+    {
+      gateway = gp_gateway_new_for_kind (gp_profile_get_gateway (run->profile));
+      uploader = gp_uploader_new ();
+      journal = gp_history_journal_new (history);
+      gp_uploader_set_jobs (uploader, jobs);
+      g_signal_connect (uploader, "file-progress", G_CALLBACK (file_progress_cb), run);
+      g_signal_connect (uploader, "file-finished", G_CALLBACK (file_finished_cb), run);
+
+      sigint_id = g_unix_signal_add (SIGINT, cancel_on_signal_cb, cancellable);
+      sigterm_id = g_unix_signal_add (SIGTERM, cancel_on_signal_cb, cancellable);
+      gp_uploader_upload_async (uploader, gateway, run->profile, to_upload,
+                                GP_UPLOAD_JOURNAL (journal), cancellable, upload_done_cb, run);
+      while (!run->finished)
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (sigint_id);
+      g_source_remove (sigterm_id);
+
+      if (run->results == NULL)
+        {
+          g_printerr ("gatepost-cli: %s\n", run->error->message);
+          g_clear_error (&run->error);
+          return GP_CLI_EXIT_USAGE;
+        }
+
+      /* Files the uploader never reported (it always does) still print. */
+      for (guint i = 0; i < run->results->len; i++)
+        {
+          FileSlot *slot = &run->slots[g_array_index (run->upload_index, guint, i)];
+
+          if (!slot->done)
+            {
+              slot->result = gp_upload_result_ref (g_ptr_array_index (run->results, i));
+              slot->done = TRUE;
+            }
+        }
+      print_ready (run);
+    }
+
+  for (guint i = 0; i < run->n_slots; i++)
+    {
+      FileSlot *slot = &run->slots[i];
+
+      if (slot->result != NULL ? !gp_upload_result_is_ok (slot->result)
+                               : !gp_check_report_is_ok (slot->report))
+        status = GP_CLI_EXIT_REFUSED;
+    }
+
+  return status;
+}
+
+int
+gp_cli_upload (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpProfile) profile = NULL;
+  g_autofree char *profile_name = NULL;
+  g_auto(GStrv) files = NULL;
+  gboolean json = FALSE;
+  gboolean force = FALSE;
+  int jobs = 3;
+  UploadRun run = { 0 };
+  int status;
+  const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile_name,
+      N_("Upload with this profile (see “gatepost-cli profile list”)"), N_("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per file (JSON Lines)"),
+      NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Uploads in flight at once (1–16, default 3)"),
+      N_("N") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      N_("Upload files even if the same bytes were uploaded with this profile before"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Check each file, then upload those that pass with the "
+                                  "profile's gateway, and record every result in the history. "
+                                  "A file already uploaded with the same profile is skipped and "
+                                  "its earlier media ID reported, unless --force is given."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_set_prgname ("gatepost-cli upload");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return gp_cli_usage_error (context, "%s", error->message);
+
+  if (profile_name == NULL)
+    return gp_cli_usage_error (context, "%s", _("say which profile to upload with: --profile NAME"));
+  if (files == NULL || files[0] == NULL)
+    return gp_cli_usage_error (context, "%s", _("no files given"));
+  if (jobs < 1 || jobs > 16)
+    return gp_cli_usage_error (context, "%s", _("--jobs takes a number from 1 to 16"));
+
+  profile = gp_cli_load_profile (profile_name, &error);
+  if (profile == NULL)
+    {
+      g_printerr ("gatepost-cli: %s\n", error->message);
+      return GP_CLI_EXIT_USAGE;
+    }
+
+  run.profile = profile;
+  run.json = json;
+  run.n_slots = g_strv_length (files);
+  run.slots = g_new0 (FileSlot, run.n_slots);
+  run.upload_index = g_array_new (FALSE, FALSE, sizeof (guint));
+  run.progress = !json && isatty (STDERR_FILENO);
+
+  status = run_upload (&run, files, jobs, force);
+
+  for (guint i = 0; i < run.n_slots; i++)
+    {
+      g_clear_pointer (&run.slots[i].report, gp_check_report_unref);
+      g_clear_pointer (&run.slots[i].result, gp_upload_result_unref);
+      g_clear_pointer (&run.slots[i].duplicate, gp_history_entry_unref);
+      g_clear_pointer (&run.slots[i].warnings, g_ptr_array_unref);
+    }
+  g_free (run.slots);
+  g_array_unref (run.upload_index);
+  g_clear_pointer (&run.results, g_ptr_array_unref);
+
+  return status;
+}
