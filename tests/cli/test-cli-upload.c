@@ -578,6 +578,42 @@ test_peak_rss (void)
   g_assert_cmpuint (hwm_kib, <, 40 * 1024);
 }
 
+/* The same bytes twice in one command, under two names and even with
+ * --force: sent once, one history row, both lines carry the same ID. */
+static void
+test_same_bytes_in_one_batch (void)
+{
+  g_autofree char *a = gp_test_write_file (files_dir, "twin-a.jpg", "jpeg", 7101, 0);
+  g_autofree char *b = gp_test_write_file (files_dir, "twin-b.jpg", "jpeg", 7101, 0);
+  g_autofree char *c = gp_test_write_file (files_dir, "twin-c.png", "png", 7102, 0);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonArray) uploads = NULL;
+  JsonObject *first, *twin;
+
+  expect_status (gp_test_cli_run (&out, &err, "upload", "--profile", "sim-alipay", "--json",
+                                    "--force", a, c, b, NULL), 0, out, err);
+  lines = gp_test_json_lines (out);
+  g_assert_cmpuint (lines->len, ==, 3);
+  first = g_ptr_array_index (lines, 0);
+  twin = g_ptr_array_index (lines, 2);
+  assert_contract_keys (twin);
+  g_assert_cmpstr (json_object_get_string_member (twin, "file"), ==, b);
+  g_assert_true (json_object_get_boolean_member (twin, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (twin, "media_id"), ==,
+                   json_object_get_string_member (first, "media_id"));
+  g_assert_cmpint (json_object_get_int_member (twin, "history_id"), ==,
+                   json_object_get_int_member (first, "history_id"));
+  g_assert_cmpint (json_object_get_int_member (twin, "duplicate_of"), ==,
+                   json_object_get_int_member (first, "history_id"));
+  g_assert_cmpint (json_object_get_int_member (twin, "attempts"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "attempts"), ==, 1);
+
+  uploads = gp_test_sim_uploads (sim);
+  g_assert_cmpuint (count_sim_uploads (uploads, json_object_get_string_member (first, "sha256")),
+                    ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -596,6 +632,7 @@ main (int    argc,
     }
   g_test_add_func ("/gatepost/cli/upload/argument-order", test_argument_order);
   g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
+  g_test_add_func ("/gatepost/cli/upload/same-bytes-in-one-batch", test_same_bytes_in_one_batch);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);
   g_test_add_func ("/gatepost/cli/upload/edges", test_edges);
