@@ -22,6 +22,8 @@ PACKAGES=(
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
+  # bench/run: the reference client the benchmarks compare against
+  curl
 )
 
 missing=()
