@@ -249,8 +249,24 @@ term_cjk_2 (GRand     *rand,
   return g_utf8_substring (w, 1, 3);
 }
 
-/* Two CJK characters no row has: the worst case of the base-table path,
- * which must then read every row. */
+static char *
+term_cjk_1 (GRand     *rand,
+            GPtrArray *media_ids)
+{
+  const char *w = cjk_words[g_rand_int_range (rand, 0, G_N_ELEMENTS (cjk_words))];
+
+  return g_utf8_substring (w, 1, 2);
+}
+
+/* One letter or digit starts hundreds of trigrams: the LIKE fallback. */
+static char *
+term_ascii_1 (GRand     *rand,
+              GPtrArray *media_ids)
+{
+  return g_strndup (alnum + g_rand_int_range (rand, 0, strlen (alnum)), 1);
+}
+
+/* Two CJK characters no row has. */
 static char *
 term_cjk_2_rare (GRand     *rand,
                  GPtrArray *media_ids)
@@ -299,8 +315,10 @@ static const Kind kinds[] = {
   { "media ID fragment (6 ASCII)", term_id_fragment, FALSE },
   { "CJK word (4-7 chars)", term_cjk_word, FALSE },
   { "CJK 3 chars", term_cjk_3, FALSE },
-  { "CJK 2 chars (base table)", term_cjk_2, FALSE },
+  { "CJK 2 chars", term_cjk_2, FALSE },
   { "CJK 2 chars, no match", term_cjk_2_rare, FALSE },
+  { "CJK 1 char", term_cjk_1, FALSE },
+  { "ASCII 1 char (LIKE fallback)", term_ascii_1, FALSE },
   { "English word", term_en_word, FALSE },
   { "rare name part (_12345.)", term_rare_name, FALSE },
   { "error code", term_code, FALSE },
@@ -308,6 +326,7 @@ static const Kind kinds[] = {
   { "count: media ID fragment", term_id_fragment, TRUE },
   { "count: CJK word", term_cjk_word, TRUE },
   { "count: English word", term_en_word, TRUE },
+  { "count: CJK 2 chars", term_cjk_2, TRUE },
 };
 
 static Timing

@@ -15,6 +15,9 @@
 #include "gp-gateway-info.h"
 #include "gp-history-private.h"
 
+/* A short term that starts more trigrams than this is searched by LIKE. */
+#define SHORT_TERM_MAX_TRIGRAMS 64
+
 static void
 get_entry_job (GpHistoryWorker *w,
                GTask  *task)
@@ -179,22 +182,24 @@ like_contains (const char *text)
 /* Builds the SELECT (or count) for @q from fixed SQL fragments; every value
  * from the query goes into @params, never into the SQL text.
  *
- * Text of three or more characters goes through the trigram index. Shorter
- * text cannot (trigrams need three characters, and LIKE on the FTS table
- * misses two CJK characters), so it scans the base table with LIKE.
+ * @match is the FTS5 expression for the query's text (see prepare_query()
+ * and short_term_match()); NULL with text means the LIKE scan of the base
+ * table, and @none a text that no row contains.
  *
  * Rows are newest first by id: ids are handed out at begin, in begin order,
  * so this matches begin time without a sort, and FTS5 can walk its rowids
  * backwards and stop at the limit. */
 static char *
 build_query (const GpHistoryQuery *q,
+             const char           *match,
+             gboolean              none,
              gboolean              count,
              GArray               *params)
 {
   GString *sql = g_string_new (count ? "SELECT count(*) FROM "
                                      : "SELECT " GP_HISTORY_ENTRY_COLUMNS " FROM ");
   const char *id_column = "u.id";
-  gboolean use_fts = q->text != NULL && g_utf8_strlen (q->text, -1) >= 3;
+  gboolean use_fts = match != NULL;
   gboolean other_filters = q->profile != NULL || q->profile_id != NULL ||
                            q->gateway != GP_GATEWAY_INVALID || q->status >= 0 ||
                            q->since_us != G_MININT64 || q->until_us != G_MAXINT64;
@@ -203,7 +208,7 @@ build_query (const GpHistoryQuery *q,
   if (count && use_fts && !other_filters)
     {
       g_string_append (sql, "uploads_fts WHERE uploads_fts MATCH ?");
-      add_text_param (params, fts_phrase (q->text));
+      add_text_param (params, g_strdup (match));
       return g_string_free (sql, FALSE);
     }
 
@@ -211,13 +216,13 @@ build_query (const GpHistoryQuery *q,
     {
       g_string_append (sql, "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid "
                             "WHERE uploads_fts MATCH ?");
-      add_text_param (params, fts_phrase (q->text));
+      add_text_param (params, g_strdup (match));
       id_column = "uploads_fts.rowid";
     }
   else
     {
-      g_string_append (sql, "uploads AS u WHERE 1");
-      if (q->text != NULL)
+      g_string_append (sql, none ? "uploads AS u WHERE 0" : "uploads AS u WHERE 1");
+      if (q->text != NULL && !none)
         {
           g_string_append (sql, " AND (u.filename LIKE ?1 ESCAPE '\\' OR u.media_id LIKE ?1 "
                                 "ESCAPE '\\' OR u.profile LIKE ?1 ESCAPE '\\' OR u.code LIKE ?1 "
@@ -272,8 +277,71 @@ build_query (const GpHistoryQuery *q,
   return g_string_free (sql, FALSE);
 }
 
+/* Terms shorter than three characters have no trigram of their own, but
+ * the index stores every column with two end marks (see the schema), so
+ * every occurrence of such a term starts some trigram. The vocabulary table
+ * lists those trigrams by prefix; OR-ed together as phrases they find the
+ * rows. A term that starts too many trigrams (a single common letter) is
+ * left to the LIKE scan, which stops early when matches are plentiful.
+ *
+ * Sets *@match to the expression, or NULL for the LIKE scan; sets *@none
+ * when no indexed text contains the term. */
+static gboolean
+short_term_match (GpHistoryWorker  *w,
+                  const char       *text,
+                  char            **match,
+                  gboolean         *none,
+                  GError          **error)
+{
+  const char *what = "Could not search the upload history";
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) expression = g_string_new (NULL);
+  g_autofree char *low = g_utf8_strdown (text, -1);
+  g_autofree char *high = g_strconcat (low, "\xf4\x8f\xbf\xbf", NULL);   /* U+10FFFF */
+  GpHistoryBinder b;
+  guint n = 0;
+  int rc;
+
+  *match = NULL;
+  *none = FALSE;
+  stmt = gp_history_prepare (w,
+                             "SELECT term FROM uploads_fts_terms WHERE term >= ? AND term < ? "
+                             "LIMIT ?",
+                             what, error);
+  if (stmt == NULL)
+    return FALSE;
+  gp_history_binder_init (&b, stmt);
+  gp_history_bind_text (&b, low);
+  gp_history_bind_text (&b, high);
+  gp_history_bind_int64 (&b, SHORT_TERM_MAX_TRIGRAMS + 1);
+  if (!gp_history_binder_check (&b, w, what, error))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *phrase = fts_phrase ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (++n > SHORT_TERM_MAX_TRIGRAMS)
+        return TRUE;
+      if (expression->len > 0)
+        g_string_append (expression, " OR ");
+      g_string_append (expression, phrase);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      gp_history_set_sqlite_error (error, w, rc, what);
+      return FALSE;
+    }
+
+  if (n == 0)
+    *none = TRUE;
+  else
+    *match = g_string_free (g_steal_pointer (&expression), FALSE);
+
+  return TRUE;
+}
+
 static sqlite3_stmt *
-prepare_query (GpHistoryWorker               *w,
+prepare_query (GpHistoryWorker      *w,
                const GpHistoryQuery *q,
                gboolean              count,
                const char           *what,
@@ -282,10 +350,22 @@ prepare_query (GpHistoryWorker               *w,
   g_autoptr(GArray) params = g_array_new (FALSE, TRUE, sizeof (Param));
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *match = NULL;
+  gboolean none = FALSE;
   GpHistoryBinder b;
 
+  /* A single ASCII character starts hundreds of trigrams in any history
+   * of random IDs: go straight to the LIKE scan, which finds a page of it
+   * at once. */
+  if (q->text != NULL && g_utf8_strlen (q->text, -1) >= 3)
+    match = fts_phrase (q->text);
+  else if (q->text != NULL && q->text[1] == '\0' && g_ascii_isalnum (q->text[0]))
+    match = NULL;
+  else if (q->text != NULL && !short_term_match (w, q->text, &match, &none, error))
+    return NULL;
+
   g_array_set_clear_func (params, param_clear);
-  sql = build_query (q, count, params);
+  sql = build_query (q, match, none, count, params);
   stmt = gp_history_prepare (w, sql, what, error);
   if (stmt == NULL)
     return NULL;

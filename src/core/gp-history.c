@@ -104,6 +104,43 @@ static const char * const migrations[] = {
   "END;"
   "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
   "PRAGMA user_version = 2;",
+
+  /* 3: the same index rebuilt with two U+001F marks after each value
+   * (through a view, so that 'rebuild' and the triggers agree): then every
+   * occurrence of a one- or two-character term starts a trigram, and
+   * uploads_fts_terms (the index's vocabulary) finds it. */
+  "DROP TRIGGER uploads_fts_insert;"
+  "DROP TRIGGER uploads_fts_delete;"
+  "DROP TRIGGER uploads_fts_update;"
+  "DROP TABLE uploads_fts;"
+  "CREATE VIEW uploads_fts_source AS SELECT id,"
+  "  filename || char(31, 31) AS filename, media_id || char(31, 31) AS media_id,"
+  "  profile || char(31, 31) AS profile, code || char(31, 31) AS code FROM uploads;"
+  "CREATE VIRTUAL TABLE uploads_fts USING fts5 ("
+  "  filename, media_id, profile, code,"
+  "  content = 'uploads_fts_source', content_rowid = 'id', tokenize = 'trigram');"
+  "CREATE VIRTUAL TABLE uploads_fts_terms USING fts5vocab (uploads_fts, 'row');"
+  "CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename || char(31, 31), new.media_id || char(31, 31),"
+  "            new.profile || char(31, 31), new.code || char(31, 31));"
+  "END;"
+  "CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename || char(31, 31), old.media_id || char(31, 31),"
+  "            old.profile || char(31, 31), old.code || char(31, 31));"
+  "END;"
+  "CREATE TRIGGER uploads_fts_update AFTER UPDATE OF filename, media_id, profile, code"
+  "  ON uploads BEGIN"
+  "  INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+  "    VALUES ('delete', old.id, old.filename || char(31, 31), old.media_id || char(31, 31),"
+  "            old.profile || char(31, 31), old.code || char(31, 31));"
+  "  INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+  "    VALUES (new.id, new.filename || char(31, 31), new.media_id || char(31, 31),"
+  "            new.profile || char(31, 31), new.code || char(31, 31));"
+  "END;"
+  "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
+  "PRAGMA user_version = 3;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_HISTORY_SCHEMA_VERSION);

@@ -29,7 +29,7 @@ G_BEGIN_DECLS
  */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define GP_HISTORY_SCHEMA_VERSION 2
+#define GP_HISTORY_SCHEMA_VERSION 3
 
 /* Alipay keeps at most this many images and videos per merchant app. */
 #define GP_HISTORY_ALIPAY_CAPACITY 5000

@@ -28,7 +28,7 @@ gp_application_new (void)
 {
   return g_object_new (GP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/gatepost/Gatepost",
                        NULL);
 }
@@ -43,15 +43,35 @@ quit_on_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-gp_application_activate (GApplication *app)
+static GtkWindow *
+ensure_window (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
     window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
 
+  return window;
+}
+
+/* `gatepost FILE…`, a file manager's "Open With", or a second instance
+ * started with files: they are listed and checked on the upload page. */
+static void
+gp_application_activate (GApplication *app)
+{
+  gtk_window_present (ensure_window (app));
+}
+
+static void
+gp_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = ensure_window (app);
+
   gtk_window_present (window);
+  gp_window_open_files (GP_WINDOW (window), files, n_files);
 }
 
 static void
@@ -94,6 +114,10 @@ gp_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (gp_application_parent_class)->startup (app);
 
+  /* Light or dark as the desktop says; nothing in Gatepost overrides it. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -119,6 +143,7 @@ gp_application_class_init (GpApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = gp_application_activate;
+  app_class->open = gp_application_open;
   app_class->startup = gp_application_startup;
   app_class->shutdown = gp_application_shutdown;
 

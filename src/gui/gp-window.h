@@ -6,9 +6,16 @@
 
 #pragma once
 
+/* Another page is one call: gp_window_add_page (window, page, "history",
+ * _("History"), "document-open-recent-symbolic"). The profile selector
+ * replaces the stand-in gateway drop-down with
+ * gp_window_set_profile_selector(); toasts go through
+ * gp_window_add_toast() (or any AdwToastOverlay ancestor). */
+
 #include <adwaita.h>
 
 #include "gp-application.h"
+#include "gp-upload-page.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +23,22 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GpWindow, gp_window, GP, WINDOW, AdwApplicationWindow)
 
-GpWindow *gp_window_new (GpApplication *application);
+GpWindow         *gp_window_new                  (GpApplication  *application);
+AdwViewStackPage *gp_window_add_page             (GpWindow       *self,
+                                                  GtkWidget      *page,
+                                                  const char     *name,
+                                                  const char     *title,
+                                                  const char     *icon_name);
+AdwViewStack     *gp_window_get_view_stack       (GpWindow       *self);
+GpUploadPage     *gp_window_get_upload_page      (GpWindow       *self);
+GtkDropDown      *gp_window_get_gateway_dropdown (GpWindow       *self);
+void              gp_window_set_profile_selector (GpWindow       *self,
+                                                  GtkWidget      *selector);
+GCancellable     *gp_window_get_cancellable      (GpWindow       *self);
+void              gp_window_open_files           (GpWindow       *self,
+                                                  GFile         **files,
+                                                  int             n_files);
+void              gp_window_add_toast            (GpWindow       *self,
+                                                  AdwToast       *toast);
 
 G_END_DECLS

@@ -17,9 +17,13 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GpApplication) app = NULL;
+  const char *localedir;
 
+  /* GATEPOST_LOCALEDIR lets build-aux/screenshots.sh show the build tree's
+   * translations without installing them. */
+  localedir = g_getenv ("GATEPOST_LOCALEDIR");
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -208,16 +208,11 @@ test_open_empty (void)
 }
 
 /* A version-1 file as the first release wrote it, built here by hand (not
- * with the code under test), with rows, then opened and migrated. */
+ * with the code under test), with two rows. */
 static void
-test_migrate_v1 (void)
+make_v1_file (const char *path)
 {
-  g_autofree char *path = gp_history_dup_default_path ();
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GpHistory) history = NULL;
-  g_autoptr(GpHistoryQuery) query = gp_history_query_new ();
-  g_autofree char *ids = NULL;
-  gint64 id;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   sql_exec (path,
@@ -244,28 +239,97 @@ test_migrate_v1 (void)
             " (1700000001000000, 'Shop A', 'p1', 'alipay', '/a/门头照.png', '门头照.png', 6,"
             "  'failed', 2, 30, NULL);"
             "PRAGMA user_version = 1;");
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 1);
+}
 
-  history = open_history (NULL);
+/* Version 2 added the trigram index (without end marks), by hand too. */
+static void
+make_v2_file (const char *path)
+{
+  make_v1_file (path);
+  sql_exec (path,
+            "CREATE VIRTUAL TABLE uploads_fts USING fts5 (filename, media_id, profile, code,"
+            " content = 'uploads', content_rowid = 'id', tokenize = 'trigram');"
+            "CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads BEGIN"
+            " INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+            " VALUES (new.id, new.filename, new.media_id, new.profile, new.code); END;"
+            "CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads BEGIN"
+            " INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+            " VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code); END;"
+            "CREATE TRIGGER uploads_fts_update AFTER UPDATE OF filename, media_id, profile, code"
+            " ON uploads BEGIN"
+            " INSERT INTO uploads_fts (uploads_fts, rowid, filename, media_id, profile, code)"
+            " VALUES ('delete', old.id, old.filename, old.media_id, old.profile, old.code);"
+            " INSERT INTO uploads_fts (rowid, filename, media_id, profile, code)"
+            " VALUES (new.id, new.filename, new.media_id, new.profile, new.code); END;"
+            "INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');"
+            "INSERT INTO uploads (time_us, profile, profile_id, gateway, path, filename, size,"
+            " status, attempts, media_id) VALUES (1700000002000000, '分店', 'p2', 'alipay',"
+            " '/a/收银台.jpg', '收银台.jpg', 7, 'succeeded', 1, 'V2ROW99');"
+            "PRAGMA user_version = 2;");
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 2);
+}
+
+/* Opens an old file and checks that its rows are found by every kind of
+ * search, then that new rows follow. */
+static void
+check_migrated (const char *path,
+                guint       old_rows)
+{
+  g_autoptr(GpHistory) history = open_history (path);
+  g_autoptr(GpHistoryQuery) query = gp_history_query_new ();
+  g_autofree char *ids = NULL;
+  g_autofree char *all = NULL;
+  gint64 id;
+
   g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, GP_HISTORY_SCHEMA_VERSION);
 
-  /* The rows the old file had are in the new index. */
-  g_free (ids);
   ids = search_text (history, "MEDIA12");
   g_assert_cmpstr (ids, ==, "1");
   g_free (ids);
   ids = search_text (history, "门头照");
   g_assert_cmpstr (ids, ==, "2");
+  g_free (ids);
+  ids = search_text (history, "执照");
+  g_assert_cmpstr (ids, ==, "1");
+  g_free (ids);
+  ids = search_text (history, "照");
+  g_assert_cmpstr (ids, ==, "2,1");
+  if (old_rows == 3)
+    {
+      g_free (ids);
+      ids = search_text (history, "分店");
+      g_assert_cmpstr (ids, ==, "3");
+    }
 
-  /* And new rows get the next id and are indexed too. */
   id = begin (history, "Shop A", "p1", GP_GATEWAY_ALIPAY, "/a/新文件.jpg", SHA_A);
-  g_assert_cmpint (id, ==, 3);
+  g_assert_cmpint (id, ==, old_rows + 1);
   g_free (ids);
   ids = search_text (history, "新文件");
-  g_assert_cmpstr (ids, ==, "3");
+  g_assert_cmpint (g_ascii_strtoll (ids, NULL, 10), ==, id);
   g_free (ids);
-  ids = search_ids (history, query);
-  g_assert_cmpstr (ids, ==, "3,2,1");
+  ids = search_text (history, "文件");
+  g_assert_cmpint (g_ascii_strtoll (ids, NULL, 10), ==, id);
+  all = search_ids (history, query);
+  g_assert_cmpstr (all, ==, old_rows == 3 ? "4,3,2,1" : "3,2,1");
+}
+
+static void
+test_migrate_v1 (void)
+{
+  g_autofree char *path = gp_history_dup_default_path ();
+
+  make_v1_file (path);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 1);
+  check_migrated (path, 2);
+}
+
+static void
+test_migrate_v2 (void)
+{
+  g_autofree char *path = gp_history_dup_default_path ();
+
+  make_v2_file (path);
+  check_migrated (path, 3);
 }
 
 static void
@@ -708,6 +772,13 @@ test_search_text (void)
   assert_text_finds (h, "门头", "3");
   assert_text_finds (h, "执", "5,2,1");
   assert_text_finds (h, "乙", "5,4");
+  /* Short terms at the very end of a value, and values of one or two
+   * characters, are found too. */
+  assert_text_finds (h, "铺乙", "5,4");
+  assert_text_finds (h, "zz", "5,2");
+  assert_text_finds (h, "Q2", "8,1");
+  assert_text_finds (h, "y", "10");
+  assert_text_finds (h, "龘", "");
   /* Profile names and codes. */
   assert_text_finds (h, "店铺乙", "5,4");
   assert_text_finds (h, "invalid-sig", "3");
@@ -747,6 +818,36 @@ test_search_special (void)
   assert_text_finds (h, "'; DROP TABLE uploads; --", "");
   assert_text_finds (h, "'", "");
   assert_text_finds (h, "x.jpg", "10,9");
+}
+
+/* A one-character term that starts many different trigrams is searched by
+ * scanning the table instead, as is a single letter or digit; the answer
+ * is the same. */
+static void
+test_search_common_letter (void)
+{
+  g_autoptr(GpHistory) h = fill_search_rows ();
+  g_autoptr(GString) name = g_string_new ("/s/");
+  const char *others = "0123456789abcdefghijklmnopqrstuvwxyz一二三四五六七八九十"
+                       "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥春夏秋冬";
+  gint64 id;
+
+  /* "〇" followed by 76 different characters: 76 trigrams start with it. */
+  for (const char *p = others; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      g_string_append (name, "〇");
+      g_string_append_unichar (name, g_utf8_get_char (p));
+    }
+  g_string_append (name, ".jpg");
+  id = begin (h, "Q", "pq", GP_GATEWAY_ALIPAY, name->str, SHA_A);
+  g_assert_cmpint (id, ==, 11);
+
+  assert_text_finds (h, "〇", "11");
+  assert_text_finds (h, "〇子", "11");
+  assert_text_finds (h, "子〇", "11");
+  assert_text_finds (h, "q", "11,9,8,2,1");
+  assert_text_finds (h, "Q", "11,9,8,2,1");
+  assert_text_finds (h, "3", "11,9,4,1");
 }
 
 static void
@@ -1308,6 +1409,7 @@ main (int   argc,
 
   g_test_add_func ("/gatepost/history/schema/empty", test_open_empty);
   g_test_add_func ("/gatepost/history/schema/from-v1", test_migrate_v1);
+  g_test_add_func ("/gatepost/history/schema/from-v2", test_migrate_v2);
   g_test_add_func ("/gatepost/history/schema/newer", test_newer_version);
   g_test_add_func ("/gatepost/history/rows/begin-complete", test_begin_complete);
   g_test_add_func ("/gatepost/history/rows/for-report", test_entry_for_report);
@@ -1317,6 +1419,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/history/interrupted/closed", test_interrupted_by_close);
   g_test_add_func ("/gatepost/history/search/text", test_search_text);
   g_test_add_func ("/gatepost/history/search/special", test_search_special);
+  g_test_add_func ("/gatepost/history/search/common-letter", test_search_common_letter);
   g_test_add_func ("/gatepost/history/search/filters", test_search_filters);
   g_test_add_func ("/gatepost/history/search/paging", test_search_paging);
   g_test_add_func ("/gatepost/history/duplicate", test_duplicate);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# screenshots.sh: take data/screenshots/*.png from the built app under Xvfb.
+#
+# Copyright 2026 The Gatepost authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs the built `gatepost FILE…` inside tests/headless-run.sh, in English
+# and with LANGUAGE=zh_CN. The first file given is selected, so it is the
+# one previewed. Usage: build-aux/screenshots.sh [BUILD_DIR] [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${1:-_build}
+out=${2:-data/screenshots}
+
+if [ "${GATEPOST_SCREENSHOTS_INSIDE:-}" != 1 ]; then
+  for tool in import xdotool; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "screenshots: $tool is missing; run build-aux/install-deps.sh" >&2
+      exit 1
+    fi
+  done
+  ninja -C "$build"
+  mkdir -p "$out"
+  GATEPOST_SCREENSHOTS_INSIDE=1 exec tests/headless-run.sh "$0" "$build" "$out"
+fi
+
+media=tests/data/media
+app="$build/src/gui/gatepost"
+
+# The build tree's translations, laid out as gettext expects.
+locales=$(mktemp -d)
+trap 'rm -rf "$locales"' EXIT
+for mo in "$build"/po/*/LC_MESSAGES/gatepost.mo; do
+  [ -e "$mo" ] || continue
+  lang=$(basename "$(dirname "$(dirname "$mo")")")
+  mkdir -p "$locales/$lang/LC_MESSAGES"
+  cp "$mo" "$locales/$lang/LC_MESSAGES/"
+done
+
+shoot() {
+  local name=$1; shift
+  local pid wid
+
+  GSETTINGS_SCHEMA_DIR="$build/data" GATEPOST_LOCALEDIR="$locales" "$app" "$@" &
+  pid=$!
+  wid=$(timeout 20 xdotool search --sync --onlyvisible --limit 1 --name '^Gatepost$')
+  # Checks, thumbnails, the preview and GstDiscoverer run in threads; give
+  # them time, then take the window alone.
+  sleep 4
+  import -window "$wid" "$out/$name.png"
+  gdbus call --session --dest io.github.gatepost.Gatepost \
+    --object-path /io/github/gatepost/Gatepost \
+    --method org.gtk.Actions.Activate quit "[]" "{}" >/dev/null
+  wait "$pid"
+  echo "screenshots: $out/$name.png"
+}
+
+files=("$media/shop-photo.jpg" "$media/licence-scan.png" "$media/clip.mp4" "$media/invoice.pdf"
+       "$media/animation.gif")
+video_first=("$media/clip.mp4" "$media/shop-photo.jpg" "$media/licence-scan.png"
+             "$media/invoice.pdf" "$media/animation.gif")
+
+for lang in en zh_CN; do
+  if [ "$lang" = en ]; then
+    unset LANGUAGE
+  else
+    export LANGUAGE=$lang
+  fi
+  shoot "upload-image-$lang" "${files[@]}"
+  shoot "upload-video-$lang" "${video_first[@]}"
+done
