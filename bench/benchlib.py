@@ -10,6 +10,7 @@
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -68,13 +69,14 @@ def run_timed(argv, stdout=subprocess.DEVNULL, env=None, timeout=300, check=True
         os.close(out_w)
         chunks = []
         while True:
+            left = t0 + timeout - time.monotonic()
+            if left <= 0 or not select.select([out_r], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                break
             b = os.read(out_r, 65536)
             if not b:
                 break
             chunks.append(b)
-            if time.monotonic() - t0 > timeout:
-                os.kill(pid, signal.SIGKILL)
-                break
         os.close(out_r)
         data = b"".join(chunks)
     deadline = t0 + timeout
@@ -135,6 +137,9 @@ class Simulator:
         deadline = time.monotonic() + 60
         line = ""
         while time.monotonic() < deadline:
+            left = deadline - time.monotonic()
+            if not select.select([self.proc.stdout], [], [], max(left, 0))[0]:
+                break
             line = self.proc.stdout.readline()
             if line.startswith("READY ") or line == "":
                 break
