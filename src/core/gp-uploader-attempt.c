@@ -415,7 +415,6 @@ attempt_parse (GpUploadAttempt *attempt)
   g_autoptr(GpUploadResult) result = NULL;
   guint status = soup_message_get_status (attempt->msg);
 
-  batch->session->answered++;
   result = gp_gateway_parse_response (batch->gateway, batch->profile, status,
                                       soup_message_get_response_headers (attempt->msg),
                                       body, g_get_real_time () / G_USEC_PER_SEC);
@@ -538,7 +537,6 @@ header_is_framing (const char *name)
 static SoupMessage *
 message_for_request (GpHttpRequest  *request,
                      GInputStream   *body,
-                     gboolean        reuse,
                      GError        **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
@@ -563,19 +561,7 @@ message_for_request (GpHttpRequest  *request,
   /* A known length makes libsoup send Content-Length, never chunks. */
   soup_message_set_request_body (msg, gp_http_request_get_content_type (request), body,
                                  (gssize) gp_http_request_get_content_length (request));
-  /* libsoup opens a new connection for every request whose method is not
-   * idempotent unless told otherwise, so a batch of POSTs made a TLS
-   * handshake per file (and glib-networking loads the system trust store
-   * for each): bench/batch measured 206 connections for 200 files, half of
-   * the CPU time in certificate parsing. A media upload is safe to send
-   * again (the uploader retries it anyway), so once the session has had an
-   * answer, and so may hold an idle kept-alive connection, uploads say they
-   * are idempotent and reuse it. Not before: libsoup makes an idempotent
-   * request wait for a connection still being set up, which would
-   * serialise the first handshakes of a batch. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (reuse)
-    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   return g_steal_pointer (&msg);
 }
@@ -598,8 +584,7 @@ attempt_prepare (GpUploadAttempt  *attempt,
   if (body == NULL)
     return FALSE;
 
-  attempt->msg = message_for_request (attempt->request, body,
-                                      attempt->job->batch->session->answered > 0, error);
+  attempt->msg = message_for_request (attempt->request, body, error);
   if (attempt->msg == NULL)
     return FALSE;
 

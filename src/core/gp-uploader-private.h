@@ -24,8 +24,6 @@ typedef struct
   GTlsCertificate *client_certificate;
   char            *ca_pem;              /* the profile's, to notice a change */
   char            *profile_name;
-  guint            answered;            /* exchanges read to the end: a kept-alive
-                                         * connection may be idle for the next */
 } GpUploadSession;
 
 typedef struct _GpUploadBatch GpUploadBatch;

@@ -50,7 +50,6 @@ typedef struct
   guint       delay_ms;       /* /slow answers after this long */
   guint       first_delay_ms; /* ... and file-0.jpg after this long */
   GPtrArray  *paused;         /* SoupServerMessage held forever by /silent */
-  GPtrArray  *sockets;        /* GSocket of every connection that sent a request */
 } Server;
 
 static void
@@ -129,8 +128,6 @@ server_got_headers_cb (SoupServerMessage *msg,
 
   g_ptr_array_add (server->requests, r);
   g_object_set_data (G_OBJECT (msg), "test-request", r);
-  if (!g_ptr_array_find (server->sockets, soup_server_message_get_socket (msg), NULL))
-    g_ptr_array_add (server->sockets, g_object_ref (soup_server_message_get_socket (msg)));
 
   server->in_flight++;
   server->max_in_flight = MAX (server->max_in_flight, server->in_flight);
@@ -296,7 +293,6 @@ server_new_full (const char *cert_name,
                                     NULL);
   server->requests = g_ptr_array_new_with_free_func (server_request_free);
   server->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  server->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (server->server, "request-started",
                     G_CALLBACK (server_request_started_cb), server);
   soup_server_add_handler (server->server, NULL, server_handler, server, NULL);
@@ -323,7 +319,6 @@ server_free (Server *server)
 {
   soup_server_disconnect (server->server);
   g_clear_pointer (&server->paused, g_ptr_array_unref);
-  g_clear_pointer (&server->sockets, g_ptr_array_unref);
   g_clear_object (&server->server);
   g_clear_pointer (&server->requests, g_ptr_array_unref);
   g_free (server->base_url);
@@ -990,30 +985,6 @@ static void
 test_jobs_two (void)
 {
   check_jobs (2, 5);
-}
-
-/* A batch reuses its keep-alive connections: no more connections than
- * uploads in flight, although every request is a POST. */
-static void
-test_connection_reuse (void)
-{
-  g_autoptr(Server) server = server_new ();
-  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
-  g_autoptr(GpUploader) uploader = test_uploader_new ();
-  g_autoptr(GPtrArray) reports = make_files (12, 20 * KiB);
-  Run run;
-
-  gp_uploader_set_jobs (uploader, 2);
-  run_init (&run, uploader);
-  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
-
-  for (guint i = 0; i < 12; i++)
-    g_assert_true (gp_upload_result_is_ok (result_at (&run, i)));
-  g_assert_cmpuint (server->requests->len, ==, 12);
-  g_assert_cmpuint (server->sockets->len, >=, 1);
-  g_assert_cmpuint (server->sockets->len, <=, 2);
-
-  run_clear (&run);
 }
 
 static void
@@ -1798,7 +1769,6 @@ main (int   argc,
   g_test_add_func ("/gatepost/uploader/success", test_success);
   g_test_add_func ("/gatepost/uploader/jobs-default", test_jobs_default);
   g_test_add_func ("/gatepost/uploader/jobs-two", test_jobs_two);
-  g_test_add_func ("/gatepost/uploader/connection-reuse", test_connection_reuse);
   g_test_add_func ("/gatepost/uploader/retry-then-success", test_retry_then_success);
   g_test_add_func ("/gatepost/uploader/no-retry", test_no_retry_when_not_retryable);
   g_test_add_func ("/gatepost/uploader/give-up-after-three", test_give_up_after_three);
