@@ -18,6 +18,8 @@ PACKAGES=(
   fonts-wqy-microhei
   # headless tests: X server, private session bus, real Secret Service
   xvfb xauth dbus gnome-keyring libsecret-tools xdotool
+  # the keyring's own unlock prompt (GUI tests answer it); screenshots (import)
+  gcr imagemagick
   # test fixtures and validation
   openssl appstream desktop-file-utils libgtk-4-bin flatpak-builder
   # packaging: icon rendering, completion dir, man page lint
@@ -26,6 +28,8 @@ PACKAGES=(
   imagemagick
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
+  # bench/run: the reference client the benchmarks compare against
+  curl
 )
 
 missing=()

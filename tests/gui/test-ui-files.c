@@ -19,6 +19,9 @@
 #include "gp-application.h"
 #include "gp-file-row.h"
 #include "gp-preview.h"
+#include "gp-profile-editor.h"
+#include "gp-profile-manager.h"
+#include "gp-profile-selector.h"
 #include "gp-upload-page.h"
 #include "gp-window.h"
 
@@ -125,6 +128,9 @@ main (int   argc,
   g_type_ensure (GP_TYPE_UPLOAD_PAGE);
   g_type_ensure (GP_TYPE_PREVIEW);
   g_type_ensure (GP_TYPE_FILE_ROW);
+  g_type_ensure (GP_TYPE_PROFILE_EDITOR);
+  g_type_ensure (GP_TYPE_PROFILE_MANAGER);
+  g_type_ensure (GP_TYPE_PROFILE_SELECTOR);
 
   list_ui_files (RESOURCE_ROOT, files);
   /* The window, its pages and the shortcuts window at least. */
