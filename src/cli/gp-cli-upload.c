@@ -470,18 +470,19 @@ gp_cli_upload (int    argc,
                                   "profile's gateway, and record every result in the history. "
                                   "A file already uploaded with the same profile is skipped and "
                                   "its earlier media ID reported, unless --force is given."));
-  g_option_context_set_description (context,
-                                    _("Environment:\n"
-                                      "  GATEPOST_IO_TIMEOUT_MS       give up on a connection "
-                                      "silent this long (default 60000)\n"
-                                      "  GATEPOST_CONNECT_TIMEOUT_MS  give up connecting after "
-                                      "this long (default 15000)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli upload");
   g_option_context_set_description (context,
-                                    _("Press Ctrl+C to cancel: files already sent keep their "
-                                      "result.\n\n"
+                                    _("Press Ctrl+C to cancel: uploads in flight stop and are "
+                                      "recorded as interrupted; finished ones keep their result.\n"
+                                      "\n"
+                                      "Environment:\n"
+                                      "  GATEPOST_IO_TIMEOUT_MS       give up on a connection "
+                                      "silent this long (default 60000)\n"
+                                      "  GATEPOST_CONNECT_TIMEOUT_MS  give up connecting after "
+                                      "this long (default 15000)\n"
+                                      "\n"
                                       "Exit status:\n"
                                       "  0  every file was uploaded (or had been before)\n"
                                       "  1  at least one file was refused (by the local check or "
