@@ -39,6 +39,7 @@ struct _GpHistoryPage
   GtkNativeDialog    *chooser;
   GtkWidget          *row_popover;
   GStrv               profiles;
+  gboolean            disposed;
 
   AdwToastOverlay    *toast_overlay;
   GtkSearchEntry     *search_entry;
@@ -193,9 +194,15 @@ build_query (GpHistoryPage *self)
 static void
 update_state (GpHistoryPage *self)
 {
-  const GError *error = gp_history_model_get_error (self->model);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  const GError *error;
+  guint n;
   const char *name;
+
+  if (self->disposed)
+    return;
+
+  error = gp_history_model_get_error (self->model);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
 
   if (self->open_error != NULL || error != NULL)
     {
@@ -225,8 +232,13 @@ update_state (GpHistoryPage *self)
 static void
 filters_changed_cb (GpHistoryPage *self)
 {
-  g_autoptr(GpHistoryQuery) query = build_query (self);
+  g_autoptr(GpHistoryQuery) query = NULL;
 
+  /* Drop-downs notify while the template is torn down. */
+  if (self->disposed)
+    return;
+
+  query = build_query (self);
   gp_history_model_set_query (self->model, query);
 }
 
@@ -788,6 +800,7 @@ exported_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   ExportData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!gp_history_export_finish (GP_HISTORY (object), result, &error))
@@ -802,7 +815,8 @@ exported_cb (GObject      *object,
       return;
     }
 
-  g_output_stream_close_async (data->stream, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  g_output_stream_close_async (data->stream, G_PRIORITY_DEFAULT, cancellable,
                                export_closed_cb, g_steal_pointer (&task));
 }
 
@@ -814,6 +828,7 @@ export_file_replaced_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   GpHistoryPage *self = g_task_get_source_object (task);
   ExportData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   data->stream = G_OUTPUT_STREAM (g_file_replace_finish (G_FILE (object), result, &error));
@@ -829,8 +844,9 @@ export_file_replaced_cb (GObject      *object,
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   gp_history_export_async (self->history, data->query, data->format, data->stream,
-                           g_task_get_cancellable (task), exported_cb, g_steal_pointer (&task));
+                           cancellable, exported_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1133,10 +1149,22 @@ gp_history_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
-  g_clear_pointer (&self->row_popover, gtk_widget_unparent);
-  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_HISTORY_PAGE);
+  if (self->row_popover != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->row_popover),
+                                    (gpointer *) &self->row_popover);
+      g_clear_pointer (&self->row_popover, gtk_widget_unparent);
+    }
   if (self->model != NULL)
-    gp_history_model_set_history (self->model, NULL);
+    {
+      g_signal_handlers_disconnect_by_data (self->model, self);
+      g_signal_handlers_disconnect_by_data (self->selection, self);
+      gp_history_model_set_history (self->model, NULL);
+    }
+  self->disposed = TRUE;
+  /* AdwBin would unparent its child again after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_HISTORY_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->history);
@@ -1239,6 +1267,8 @@ gp_history_page_init (GpHistoryPage *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
   gtk_widget_set_halign (self->row_popover, GTK_ALIGN_START);
   gtk_widget_set_parent (self->row_popover, GTK_WIDGET (self->column_view));
+  /* The column view may drop it first when the page is torn down. */
+  g_object_add_weak_pointer (G_OBJECT (self->row_popover), (gpointer *) &self->row_popover);
 
   g_signal_connect_object (self->selection, "notify::selected",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
