@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "gp-check-text.h"
+#include "gp-history-page.h"
 #include "gp-upload-page.h"
 
 struct _GpWindow
@@ -298,6 +299,8 @@ gp_window_init (GpWindow *self)
   g_signal_connect_object (self->upload_page, "notify::can-upload",
                            G_CALLBACK (can_upload_changed_cb), self, G_CONNECT_SWAPPED);
   can_upload_changed_cb (self);
+  gp_window_add_page (self, GTK_WIDGET (gp_history_page_new ()), "history", _("History"),
+                      "document-open-recent-symbolic");
 
   /* The size the window had when it was last closed. */
   self->settings = g_settings_new (APP_ID);
