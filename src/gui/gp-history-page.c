@@ -40,6 +40,7 @@ struct _GpHistoryPage
   GtkWidget          *row_popover;
   GStrv               profiles;
   gboolean            disposed;
+  gboolean            open_started;
 
   AdwToastOverlay    *toast_overlay;
   GtkSearchEntry     *search_entry;
@@ -1184,6 +1185,26 @@ gp_history_page_finalize (GObject *object)
   G_OBJECT_CLASS (gp_history_page_parent_class)->finalize (object);
 }
 
+/* The default history is opened when the page is first shown, not when
+ * it is built: a window that shares its own GpHistory through
+ * gp_history_page_set_history() before then never opens a second one. */
+static void
+gp_history_page_map (GtkWidget *widget)
+{
+  GpHistoryPage *self = GP_HISTORY_PAGE (widget);
+
+  GTK_WIDGET_CLASS (gp_history_page_parent_class)->map (widget);
+
+  if (self->history == NULL && !self->open_started)
+    {
+      g_autofree char *path = gp_history_dup_default_path ();
+
+      self->open_started = TRUE;
+      gp_history_open_async (path, GP_HISTORY_OPEN_NONE, self->cancellable, history_opened_cb,
+                             g_object_ref (self));
+    }
+}
+
 static void
 gp_history_page_class_init (GpHistoryPageClass *klass)
 {
@@ -1192,6 +1213,7 @@ gp_history_page_class_init (GpHistoryPageClass *klass)
 
   object_class->dispose = gp_history_page_dispose;
   object_class->finalize = gp_history_page_finalize;
+  widget_class->map = gp_history_page_map;
 
   gtk_widget_class_install_action (widget_class, "history.copy-media-id", NULL,
                                    copy_media_id_activated);
@@ -1247,7 +1269,7 @@ setup_gateway_filter (GpHistoryPage *self)
 static void
 gp_history_page_init (GpHistoryPage *self)
 {
-  g_autofree char *path = NULL;
+
 
   self->cancellable = g_cancellable_new ();
   self->model = gp_history_model_new ();
@@ -1280,8 +1302,4 @@ gp_history_page_init (GpHistoryPage *self)
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   selection_changed_cb (self);
   update_state (self);
-
-  path = gp_history_dup_default_path ();
-  gp_history_open_async (path, GP_HISTORY_OPEN_NONE, self->cancellable, history_opened_cb,
-                         g_object_ref (self));
 }

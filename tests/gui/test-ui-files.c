@@ -20,6 +20,7 @@
 #include "gp-file-row.h"
 #include "gp-preview.h"
 #include "gp-profile-editor.h"
+#include "gp-history-page.h"
 #include "gp-profile-manager.h"
 #include "gp-profile-selector.h"
 #include "gp-upload-page.h"
@@ -129,6 +130,7 @@ main (int   argc,
   g_type_ensure (GP_TYPE_PREVIEW);
   g_type_ensure (GP_TYPE_FILE_ROW);
   g_type_ensure (GP_TYPE_PROFILE_EDITOR);
+  g_type_ensure (GP_TYPE_HISTORY_PAGE);
   g_type_ensure (GP_TYPE_PROFILE_MANAGER);
   g_type_ensure (GP_TYPE_PROFILE_SELECTOR);
 

@@ -86,21 +86,23 @@ test_window_add_page (void)
 {
   GpWindow *window = open_window ();
   AdwViewStack *stack = gp_window_get_view_stack (window);
-  GtkWidget *history = gtk_label_new ("history goes here");
+  GtkWidget *extra = gtk_label_new ("another page");
   AdwViewStackPage *page;
   g_autoptr(GtkSelectionModel) pages = NULL;
 
-  page = gp_window_add_page (window, history, "history", "History",
-                             "document-open-recent-symbolic");
-  g_assert_nonnull (page);
-  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "History");
-
+  /* Upload and History are there from the start. */
   pages = adw_view_stack_get_pages (stack);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, 2);
+  g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "history"));
+
+  page = gp_window_add_page (window, extra, "extra", "Extra", "applications-other-symbolic");
+  g_assert_nonnull (page);
+  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "Extra");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, 3);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "upload");
 
   /* Opening files brings the upload page back. */
-  adw_view_stack_set_visible_child_name (stack, "history");
+  adw_view_stack_set_visible_child_name (stack, "extra");
   gp_window_open_files (window, NULL, 0);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "upload");
 
