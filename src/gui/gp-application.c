@@ -49,7 +49,10 @@ ensure_window (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
+      gp_window_start (GP_WINDOW (window));
+    }
 
   return window;
 }
