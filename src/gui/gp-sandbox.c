@@ -116,6 +116,25 @@ gp_sandbox_get_base_url (GpSandbox *self)
   return self->base_url;
 }
 
+/**
+ * gp_sandbox_get_pid:
+ *
+ * Returns: the simulator's process id, or 0 when it is not running
+ */
+GPid
+gp_sandbox_get_pid (GpSandbox *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (GP_IS_SANDBOX (self), 0);
+
+  if (self->process == NULL)
+    return 0;
+  identifier = g_subprocess_get_identifier (self->process);
+
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 gboolean
 gp_sandbox_get_running (GpSandbox *self)
 {

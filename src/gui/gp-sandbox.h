@@ -26,6 +26,7 @@ char        *gp_sandbox_find_program   (void);
 const char  *gp_sandbox_get_dir        (GpSandbox            *self);
 const char  *gp_sandbox_get_base_url   (GpSandbox            *self);
 gboolean     gp_sandbox_get_running    (GpSandbox            *self);
+GPid         gp_sandbox_get_pid        (GpSandbox            *self);
 
 void         gp_sandbox_start_async    (GpSandbox            *self,
                                         GCancellable         *cancellable,

@@ -1,0 +1,420 @@
+/* test-wire.c: the main window end to end: Sandbox simulator, profile
+ * selector, upload controller, history, clipboard and duplicates
+ *
+ * Copyright 2026 The Gatepost authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Real parts only: the keyring is the wrapper's empty gnome-keyring (so the
+ * window starts the Sandbox), gatepost-sim is the real simulator found on
+ * PATH, the history is a real SQLite file in the isolated XDG dirs, and the
+ * uploads go over TLS on loopback.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "gp-application.h"
+#include "gp-file-row.h"
+#include "gp-upload-page.h"
+#include "gp-window.h"
+
+#include "gp-test-gui-utils.h"
+
+static GpApplication *
+test_app (void)
+{
+  static GpApplication *app;
+
+  if (app == NULL)
+    {
+      app = gp_application_new ();
+      g_application_set_flags (G_APPLICATION (app),
+                               G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+    }
+
+  return app;
+}
+
+static gboolean
+sandbox_profile_active (gpointer data)
+{
+  GpWindow *window = data;
+  GpProfileSelector *selector = gp_window_get_profile_selector (window);
+  GpProfile *profile = selector ? gp_profile_selector_get_active_profile (selector) : NULL;
+
+  return profile != NULL && g_str_equal (gp_profile_get_name (profile), "sim-alipay");
+}
+
+static gboolean
+history_open (gpointer data)
+{
+  return gp_window_get_history (GP_WINDOW (data)) != NULL;
+}
+
+typedef struct
+{
+  GpUploadPage *page;
+  guint         n;
+} Count;
+
+static gboolean
+all_checked_and_ready (gpointer data)
+{
+  Count *count = data;
+  GListModel *items = gp_upload_page_get_items (count->page);
+  guint n = g_list_model_get_n_items (items);
+
+  if (n != count->n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpUploadItem) item = g_list_model_get_item (items, i);
+
+      if (!gp_upload_item_is_ready (item))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GpWindow *window = data;
+  GListModel *items = gp_upload_page_get_items (gp_window_get_upload_page (window));
+
+  if (gp_upload_controller_get_n_running (gp_window_get_upload_controller (window)) > 0)
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GpUploadItem) item = g_list_model_get_item (items, i);
+
+      if (gp_upload_item_get_result (item) == NULL || gp_upload_item_get_progress (item) >= 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* GET /_sim/uploads on the simulator's control endpoint, trusting only
+ * the simulator's CA. Returns the media IDs it issued, in order. */
+static GPtrArray *
+sim_media_ids (GpSandbox *sandbox)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = g_build_filename (gp_sandbox_get_dir (sandbox), "ca.pem", NULL);
+  g_autofree char *url = g_strconcat (gp_sandbox_get_base_url (sandbox), "/_sim/uploads", NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *uploads;
+
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  soup_session_set_tls_database (session, database);
+  soup_session_set_timeout (session, 20);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                              &error);
+  g_assert_no_error (error);
+  uploads = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "uploads");
+  for (guint i = 0; i < json_array_get_length (uploads); i++)
+    {
+      JsonObject *upload = json_array_get_object_element (uploads, i);
+
+      if (json_object_has_member (upload, "media_id") &&
+          !json_object_get_null_member (upload, "media_id"))
+        g_ptr_array_add (ids, g_strdup (json_object_get_string_member (upload, "media_id")));
+    }
+
+  return ids;
+}
+
+static gboolean
+ptr_array_has_string (GPtrArray  *array,
+                      const char *s)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_strcmp0 (array->pdata[i], s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read_done (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static char *
+copy_file (const char *name,
+           const char *dir)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "media", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  char *target = g_build_filename (dir, name, NULL);
+  gsize length;
+
+  g_file_get_contents (source, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (target, contents, length, &error);
+  g_assert_no_error (error);
+
+  return target;
+}
+
+static gboolean
+item_has_notice (gpointer data)
+{
+  return gp_upload_item_get_notice (GP_UPLOAD_ITEM (data)) != NULL &&
+         gp_upload_item_get_progress (GP_UPLOAD_ITEM (data)) < 0;
+}
+
+static void
+test_wire_sandbox_upload (void)
+{
+  GpWindow *window;
+  GpUploadPage *page;
+  GpSandbox *sandbox;
+  GpHistory *history;
+  GListModel *items;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) issued = NULL;
+  g_autoptr(GPtrArray) issued_after = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *jpg = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(GpUploadItem) first = NULL;
+  ClipboardRead read = { 0 };
+  GPid pid;
+  Count count;
+
+  dir = g_build_filename (g_get_user_data_dir (), "uploads", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  jpg = copy_file ("shop-photo.jpg", dir);
+  png = copy_file ("licence-scan.png", dir);
+
+  window = gp_window_new (test_app ());
+  g_object_ref_sink (window);
+  gp_window_start (window);
+  gtk_window_present (GTK_WINDOW (window));
+  page = gp_window_get_upload_page (window);
+
+  /* The keyring is empty: the Sandbox starts and its Alipay profile is
+   * active, in memory only, and the window says so. */
+  gp_test_wait_until (sandbox_profile_active, window, "the Sandbox Alipay profile");
+  sandbox = g_object_ref (gp_window_get_sandbox (window));
+  g_assert_true (gp_sandbox_get_running (sandbox));
+  pid = gp_sandbox_get_pid (sandbox);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_true (gp_profile_list_is_transient (gp_window_get_profile_list (window),
+                                               gp_profile_selector_get_active_profile (
+                                                 gp_window_get_profile_selector (window))));
+  g_assert_true (g_str_has_prefix (gp_sandbox_get_base_url (sandbox), "https://127.0.0.1:"));
+  g_assert_true (gp_window_get_sandbox_shown (window));
+  gp_test_drain ();
+  text = gp_test_dup_visible_text (GTK_WIDGET (window));
+  gp_test_assert_text_contains (text, "Sandbox: uploads go to a simulator on this computer");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (gp_upload_page_get_gateway (page), ==, GP_GATEWAY_ALIPAY);
+  gp_test_wait_until (history_open, window, "the history to open");
+  history = gp_window_get_history (window);
+
+  /* Files arrive through the drop target's action and are checked. */
+  {
+    const char *paths[] = { jpg, png, NULL };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "upload.add-files", "^as",
+                                               paths));
+  }
+  count.page = page;
+  count.n = 2;
+  gp_test_wait_until (all_checked_and_ready, &count, "both files to pass the checks");
+  g_assert_true (gp_upload_page_get_can_upload (page));
+
+  /* Upload, as Ctrl+Return does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.upload", NULL));
+  gp_test_wait_until (all_finished, window, "every row's result");
+
+  items = gp_upload_page_get_items (page);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GpUploadItem) item = g_list_model_get_item (items, i);
+      GpUploadResult *result = gp_upload_item_get_result (item);
+
+      if (!gp_upload_result_is_ok (result))
+        g_error ("%s: %s %s %s", gp_upload_item_get_path (item),
+                 gp_stage_to_string (gp_upload_result_get_stage (result)),
+                 gp_upload_result_get_code (result), gp_upload_result_get_message (result));
+      g_assert_cmpuint (gp_upload_result_get_attempts (result), >=, 1);
+      g_assert_cmpint (gp_upload_result_get_history_id (result), >, 0);
+      g_ptr_array_add (ids, g_strdup (gp_upload_result_get_media_id (result)));
+    }
+  g_assert_cmpstr (ids->pdata[0], !=, ids->pdata[1]);
+
+  /* The IDs are the ones the simulator issued. */
+  issued = sim_media_ids (sandbox);
+  g_assert_cmpuint (issued->len, ==, 2);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (ptr_array_has_string (issued, ids->pdata[i]));
+
+  /* The rows show them, with a copy button. */
+  first = g_list_model_get_item (items, 0);
+  gp_test_drain ();
+  text = gp_test_dup_visible_text (gp_upload_page_get_row (page, first));
+  gp_test_assert_text_contains (text, (const char *) ids->pdata[0]);
+  g_clear_pointer (&text, g_free);
+  g_assert_nonnull (gp_test_find_by_action (gp_upload_page_get_row (page, first),
+                                            "win.copy-media-id"));
+
+  /* The history has them, found by a fragment of the ID. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GpHistoryQuery) query = gp_history_query_new ();
+      g_autoptr(GPtrArray) found = NULL;
+      const char *id = ids->pdata[i];
+      g_autofree char *fragment = g_strndup (id + strlen (id) / 3, 6);
+      gboolean seen = FALSE;
+
+      gp_history_query_set_text (query, fragment);
+      found = gp_history_search_sync (history, query, NULL, &error);
+      g_assert_no_error (error);
+      for (guint j = 0; j < found->len; j++)
+        {
+          GpHistoryEntry *entry = found->pdata[j];
+
+          if (g_strcmp0 (entry->media_id, id) == 0)
+            {
+              seen = TRUE;
+              g_assert_cmpstr (entry->profile, ==, "sim-alipay");
+            }
+        }
+      if (!seen)
+        g_error ("history search for “%s” did not find %s", fragment, id);
+    }
+
+  /* Ctrl+C on the selected row copies its media ID. */
+  gp_upload_page_select_item (page, first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                 clipboard_read_cb, &read);
+  gp_test_wait_until (clipboard_read_done, &read, "the clipboard");
+  g_assert_cmpstr (read.text, ==, ids->pdata[0]);
+  g_free (read.text);
+
+  /* The same file again: the earlier upload is shown and nothing is sent. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "upload.remove-file", "s", jpg));
+  g_clear_object (&first);
+  {
+    const char *paths[] = { jpg, NULL };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "upload.add-files", "^as",
+                                               paths));
+  }
+  count.n = 2;
+  first = NULL;
+  {
+    gint64 deadline = g_get_monotonic_time () + GP_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+    while ((first = gp_upload_page_find_item (page, jpg)) == NULL ||
+           !gp_upload_item_is_ready (first))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+    g_object_ref (first);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.upload", NULL));
+  gp_test_wait_until (item_has_notice, first, "the duplicate notice");
+  gp_test_wait_until (all_finished, window, "the second batch");
+  g_assert_true (gp_upload_result_is_ok (gp_upload_item_get_result (first)));
+  g_assert_cmpstr (gp_upload_result_get_media_id (gp_upload_item_get_result (first)), ==,
+                   ids->pdata[0]);
+  g_assert_cmpuint (gp_upload_result_get_attempts (gp_upload_item_get_result (first)), ==, 0);
+  gp_test_drain ();
+  text = gp_test_dup_visible_text (gp_upload_page_get_row (page, first));
+  gp_test_assert_text_contains (text, "Already uploaded on");
+  gp_test_assert_text_contains (text, (const char *) ids->pdata[0]);
+  g_assert_nonnull (gp_test_find_by_action (gp_upload_page_get_row (page, first),
+                                            "win.upload-again"));
+  issued_after = sim_media_ids (sandbox);
+  g_assert_cmpuint (issued_after->len, ==, issued->len);
+  g_clear_object (&first);
+
+  /* Closing the window stops the simulator. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_assert_false (gp_sandbox_get_running (sandbox));
+  g_assert_cmpint (kill (pid, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+  g_object_unref (sandbox);
+}
+
+static void
+test_wire_failure_hints (void)
+{
+  /* Every failure the user can act on says what to do. */
+  g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_VERIFY, "BAD_SIGNATURE"),
+                            "Alipay public key"));
+  g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_NETWORK,
+                                                      "TLS_UNTRUSTED_CERTIFICATE"),
+                            "CA"));
+  g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_GATEWAY, "SIGN_ERROR"),
+                            "private key and serial"));
+  g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_GATEWAY,
+                                                      "isv.invalid-signature"),
+                            "private key and serial"));
+  g_assert_null (gp_file_row_failure_hint (GP_STAGE_NETWORK, "CANCELLED"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/gatepost/gui/wire/sandbox-upload", test_wire_sandbox_upload);
+  g_test_add_func ("/gatepost/gui/wire/failure-hints", test_wire_failure_hints);
+
+  return g_test_run ();
+}
