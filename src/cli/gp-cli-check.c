@@ -12,6 +12,23 @@
 
 #include "gp-cli-private.h"
 
+/* JSON is UTF-8: a file name that is not (any bytes are allowed on
+ * Linux), and messages that quote it, are written with U+FFFD in place of
+ * the invalid bytes. */
+static void
+add_utf8_value (JsonBuilder *builder,
+                const char  *value)
+{
+  if (g_utf8_validate (value, -1, NULL))
+    json_builder_add_string_value (builder, value);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      json_builder_add_string_value (builder, valid);
+    }
+}
+
 static void
 add_nullable_string (JsonBuilder *builder,
                      const char  *name,
@@ -19,7 +36,7 @@ add_nullable_string (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   if (value != NULL)
-    json_builder_add_string_value (builder, value);
+    add_utf8_value (builder, value);
   else
     json_builder_add_null_value (builder);
 }
@@ -90,9 +107,9 @@ gp_cli_add_file_result (JsonBuilder             *builder,
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
   for (guint i = 0; warnings[i] != NULL; i++)
-    json_builder_add_string_value (builder, warnings[i]);
+    add_utf8_value (builder, warnings[i]);
   for (guint i = 0; outcome->extra_warnings && outcome->extra_warnings[i] != NULL; i++)
-    json_builder_add_string_value (builder, outcome->extra_warnings[i]);
+    add_utf8_value (builder, outcome->extra_warnings[i]);
   json_builder_end_array (builder);
 
   if (outcome->duplicate_of > 0)

@@ -18,12 +18,34 @@
 /* Alipay allows 5,000 images and videos per merchant app (seed 000). */
 #define ALIPAY_CAPACITY 5000
 
+/* GATEPOST_IO_TIMEOUT_MS and GATEPOST_CONNECT_TIMEOUT_MS replace the
+ * uploader's timeouts (tests use short ones against a slow simulator). */
+static void
+apply_timeouts_from_env (GpUploader *uploader)
+{
+  const char *io = g_getenv ("GATEPOST_IO_TIMEOUT_MS");
+  const char *connect = g_getenv ("GATEPOST_CONNECT_TIMEOUT_MS");
+  guint64 ms;
+
+  if (io != NULL && g_ascii_string_to_unsigned (io, 10, 1, 3600000, &ms, NULL))
+    gp_uploader_set_io_timeout_ms (uploader, (guint) ms);
+  else if (io != NULL)
+    g_printerr (_("gatepost-cli: ignoring GATEPOST_IO_TIMEOUT_MS=%s: give milliseconds, "
+                  "1 to 3600000\n"), io);
+  if (connect != NULL && g_ascii_string_to_unsigned (connect, 10, 1, 3600000, &ms, NULL))
+    gp_uploader_set_connect_timeout_ms (uploader, (guint) ms);
+  else if (connect != NULL)
+    g_printerr (_("gatepost-cli: ignoring GATEPOST_CONNECT_TIMEOUT_MS=%s: give milliseconds, "
+                  "1 to 3600000\n"), connect);
+}
+
 typedef struct
 {
   GpCheckReport   *report;
   GpUploadResult  *result;         /* NULL until known; stays NULL for check failures */
   GpHistoryEntry  *duplicate;      /* an earlier success of the same bytes */
   GPtrArray       *warnings;       /* extra warnings, NULL-terminated */
+  gint             same_as;        /* an earlier slot with the same bytes, or -1 */
   gboolean         done;
 } FileSlot;
 
@@ -83,6 +105,9 @@ print_slot_text (UploadRun *run,
         printf (_("  gateway detail: %s\n"), gp_upload_result_get_detail (slot->result));
     }
 
+  if (slot->same_as >= 0)
+    printf (_("  the same bytes as %s: sent once\n"),
+            gp_check_report_get_path (run->slots[slot->same_as].report));
   for (guint i = 0; warnings[i] != NULL; i++)
     printf (_("  warning: %s\n"), warnings[i]);
   for (guint i = 0; i < slot->warnings->len && slot->warnings->pdata[i]; i++)
@@ -101,16 +126,61 @@ print_ready (UploadRun *run)
 
       if (run->json)
         {
-          GpCliFileOutcome outcome = {
-            slot->report, gp_profile_get_name (run->profile), slot->result,
-            slot->duplicate ? slot->duplicate->id : -1,
-            (const char * const *) slot->warnings->pdata,
-          };
+          gint64 duplicate_of = -1;
+          GpCliFileOutcome outcome = { 0 };
+
+          if (slot->duplicate != NULL)
+            duplicate_of = slot->duplicate->id;
+          else if (slot->same_as >= 0 && slot->result != NULL &&
+                   gp_upload_result_is_ok (slot->result))
+            duplicate_of = gp_upload_result_get_history_id (slot->result);
+
+          outcome.report = slot->report;
+          outcome.profile_name = gp_profile_get_name (run->profile);
+          outcome.result = slot->result;
+          outcome.duplicate_of = duplicate_of;
+          outcome.extra_warnings = (const char * const *) slot->warnings->pdata;
 
           gp_cli_print_file_result (&outcome);
         }
       else
         print_slot_text (run, slot);
+    }
+}
+
+/* A file given again in the same command is sent once: the later copies
+ * take the first copy's outcome, with nothing sent for them. */
+static void
+resolve_followers (UploadRun *run,
+                   guint      leader)
+{
+  GpUploadResult *first = run->slots[leader].result;
+
+  for (guint i = leader + 1; i < run->n_slots; i++)
+    {
+      FileSlot *slot = &run->slots[i];
+
+      if (slot->same_as != (gint) leader || slot->done)
+        continue;
+
+      if (gp_upload_result_is_ok (first))
+        {
+          slot->result = gp_upload_result_new_success (gp_upload_result_get_media_id (first),
+                                                       gp_upload_result_get_media_url (first));
+          gp_upload_result_set_history_id (slot->result, gp_upload_result_get_history_id (first));
+        }
+      else
+        {
+          g_autofree char *message =
+            g_strdup_printf ("Not sent: the same bytes as %s, which failed: %s",
+                             gp_check_report_get_path (run->slots[leader].report),
+                             gp_upload_result_get_message (first));
+
+          slot->result = gp_upload_result_new_failure (gp_upload_result_get_stage (first),
+                                                       gp_upload_result_get_code (first), message);
+        }
+      gp_upload_result_set_attempts (slot->result, 0);
+      slot->done = TRUE;
     }
 }
 
@@ -146,6 +216,7 @@ file_finished_cb (GpUploader     *uploader,
   g_clear_pointer (&slot->result, gp_upload_result_unref);
   slot->result = gp_upload_result_ref (result);
   slot->done = TRUE;
+  resolve_followers (run, g_array_index (run->upload_index, guint, index));
   print_ready (run);
 }
 
@@ -165,9 +236,9 @@ cancel_on_signal_cb (gpointer user_data)
 {
   GCancellable *cancellable = user_data;
 
-  /* Rows already begun are still completed (as cancelled): the history
+  /* Rows already begun are still completed, as interrupted: the history
    * never keeps a pending row for a file this process gave up on. */
-  g_printerr ("\n%s\n", _("Cancelling; files already sent keep their result."));
+  g_printerr ("\n%s\n", _("Cancelling: uploads in flight stop and are recorded as interrupted; finished ones keep their result."));
   g_cancellable_cancel (cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -183,6 +254,7 @@ prepare_files (UploadRun    *run,
 {
   GpGatewayKind gateway = gp_profile_get_gateway (run->profile);
   GPtrArray *to_upload = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
+  g_autoptr(GHashTable) first_by_sha256 = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 succeeded = -1;
 
   if (gateway == GP_GATEWAY_ALIPAY)
@@ -200,8 +272,10 @@ prepare_files (UploadRun    *run,
     {
       FileSlot *slot = &run->slots[i];
       g_autoptr(GError) error = NULL;
+      gpointer leader;
 
       slot->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+      slot->same_as = -1;
       slot->report = gp_file_check_sync (files[i], gateway, NULL, NULL);
       g_assert (slot->report != NULL);
 
@@ -227,6 +301,18 @@ prepare_files (UploadRun    *run,
           slot->done = TRUE;
           continue;
         }
+
+      /* The same bytes twice in one command (even under --force): one
+       * upload, one history row, one of Alipay's 5,000 slots. */
+      if (g_hash_table_lookup_extended (first_by_sha256,
+                                        gp_check_report_get_sha256 (slot->report), NULL,
+                                        (gpointer *) &leader))
+        {
+          slot->same_as = GPOINTER_TO_INT (leader);
+          continue;
+        }
+      g_hash_table_insert (first_by_sha256, (gpointer) gp_check_report_get_sha256 (slot->report),
+                           GINT_TO_POINTER (i));
 
       if (succeeded >= 0 && gp_history_near_capacity (succeeded + to_upload->len + 1,
                                                       ALIPAY_CAPACITY))
@@ -270,12 +356,16 @@ run_upload (UploadRun  *run,
     }
 
   to_upload = prepare_files (run, history, files, force);
+  for (guint i = 0; i < run->n_slots; i++)
+    if (run->slots[i].done && run->slots[i].result != NULL)
+      resolve_followers (run, i);
   print_ready (run);
 
   if (to_upload->len > 0)
     {
       gateway = gp_gateway_new_for_kind (gp_profile_get_gateway (run->profile));
       uploader = gp_uploader_new ();
+      apply_timeouts_from_env (uploader);
       journal = gp_history_journal_new (history);
       gp_uploader_set_jobs (uploader, jobs);
       g_signal_connect (uploader, "file-progress", G_CALLBACK (file_progress_cb), run);
@@ -307,6 +397,7 @@ run_upload (UploadRun  *run,
               slot->result = gp_upload_result_ref (g_ptr_array_index (run->results, i));
               slot->done = TRUE;
             }
+          resolve_followers (run, g_array_index (run->upload_index, guint, i));
         }
       print_ready (run);
     }
@@ -356,6 +447,12 @@ gp_cli_upload (int    argc,
                                   "profile's gateway, and record every result in the history. "
                                   "A file already uploaded with the same profile is skipped and "
                                   "its earlier media ID reported, unless --force is given."));
+  g_option_context_set_description (context,
+                                    _("Environment:\n"
+                                      "  GATEPOST_IO_TIMEOUT_MS       give up on a connection "
+                                      "silent this long (default 60000)\n"
+                                      "  GATEPOST_CONNECT_TIMEOUT_MS  give up connecting after "
+                                      "this long (default 15000)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli upload");

@@ -80,6 +80,9 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("gatepost-cli");
+  /* stdout carries results (JSON Lines with --json): GLib's debug and info
+   * messages (G_MESSAGES_DEBUG) go to stderr like the rest. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2)
     {

@@ -479,7 +479,15 @@ gp_wechatpay_v3_parse_response_bytes (GpGatewayKind             kind,
         {
           root = parse_object (body, len);
           media_id = member_string (root ? json_node_get_object (root) : NULL, api->id_field);
-          if (media_id == NULL || media_id[0] == '\0')
+          if (root == NULL)
+            {
+              message = g_strdup_printf ("The %s response is signed but is not a valid JSON "
+                                         "object (truncated or malformed), so it has no %s",
+                                         api->name, api->id_field);
+              result = failure (GP_STAGE_GATEWAY, GP_RESULT_INVALID_RESPONSE, message, status,
+                                FALSE);
+            }
+          else if (media_id == NULL || media_id[0] == '\0')
             {
               message = g_strdup_printf ("The %s response is signed but has no %s",
                                          api->name, api->id_field);

@@ -1192,6 +1192,8 @@ complete_job (GpHistoryWorker *w,
   CompleteData *d = g_task_get_task_data (task);
   GpUploadResult *r = d->result;
   gboolean ok = gp_upload_result_is_ok (r);
+  gboolean cancelled;
+  GpHistoryStatus status;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
   GpHistoryBinder b;
@@ -1209,12 +1211,24 @@ complete_job (GpHistoryWorker *w,
       return;
     }
 
+  /* A begun upload that was cancelled may have reached the gateway: the
+   * bytes were on their way. Like a crash, that is "interrupted", never a
+   * plain failure that would invite a blind retry. */
+  cancelled = !ok && gp_upload_result_get_stage (r) == GP_STAGE_NETWORK &&
+              g_strcmp0 (gp_upload_result_get_code (r), "CANCELLED") == 0;
+  if (ok)
+    status = GP_HISTORY_STATUS_SUCCEEDED;
+  else if (cancelled)
+    status = GP_HISTORY_STATUS_INTERRUPTED;
+  else
+    status = GP_HISTORY_STATUS_FAILED;
+
   gp_history_binder_init (&b, stmt);
-  gp_history_bind_text (&b, gp_history_status_to_string (ok ? GP_HISTORY_STATUS_SUCCEEDED
-                                                 : GP_HISTORY_STATUS_FAILED));
+  gp_history_bind_text (&b, gp_history_status_to_string (status));
   gp_history_bind_text (&b, gp_stage_to_string (gp_upload_result_get_stage (r)));
   gp_history_bind_text (&b, gp_upload_result_get_code (r));
-  gp_history_bind_text (&b, gp_upload_result_get_message (r));
+  gp_history_bind_text (&b, cancelled ? GP_HISTORY_CANCELLED_MESSAGE
+                                      : gp_upload_result_get_message (r));
   gp_history_bind_int64 (&b, gp_upload_result_get_attempts (r));
   gp_history_bind_int64 (&b, gp_upload_result_get_duration_ms (r));
   gp_history_bind_text (&b, gp_upload_result_get_media_id (r));

@@ -35,6 +35,8 @@ G_BEGIN_DECLS
 #define GP_HISTORY_ALIPAY_CAPACITY 5000
 
 /* What a row left pending by a process that died says. */
+#define GP_HISTORY_CANCELLED_MESSAGE \
+  "The upload was cancelled while it was being sent; the gateway may or may not have stored the file"
 #define GP_HISTORY_INTERRUPTED_MESSAGE \
   "Gatepost stopped before this upload finished; the gateway may or may not have stored the file"
 #define GP_HISTORY_INTERRUPTED_CODE "INTERRUPTED"

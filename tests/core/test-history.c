@@ -1398,6 +1398,38 @@ test_cancelled (void)
   g_assert_cmpint (gp_history_count_sync (h, NULL, NULL, &error), ==, 0);
 }
 
+/* A cancelled upload was on its way to the gateway: its row says
+ * interrupted (the file may be stored there), not failed. */
+static void
+test_cancelled_in_flight (void)
+{
+  g_autoptr(GpHistory) history = open_history (NULL);
+  g_autoptr(GpUploadResult) cancelled =
+    gp_upload_result_new_failure (GP_STAGE_NETWORK, "CANCELLED", "The upload was cancelled");
+  g_autoptr(GpHistoryEntry) e = NULL;
+  g_autoptr(GpHistoryEntry) f = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = begin (history, "Shop A", "p-1", GP_GATEWAY_WECHATPAY_V3, "/tmp/a.jpg", SHA_A);
+  gint64 id2 = begin (history, "Shop A", "p-1", GP_GATEWAY_WECHATPAY_V3, "/tmp/b.jpg", SHA_A);
+
+  g_assert_true (gp_history_complete_sync (history, id, cancelled, NULL, &error));
+  g_assert_no_error (error);
+  e = get_entry (history, id);
+  g_assert_cmpint (e->status, ==, GP_HISTORY_STATUS_INTERRUPTED);
+  g_assert_cmpstr (e->code, ==, "CANCELLED");
+  g_assert_cmpstr (e->message, ==, GP_HISTORY_CANCELLED_MESSAGE);
+
+  /* Any other network failure stays a failure. */
+  {
+    g_autoptr(GpUploadResult) timeout =
+      gp_upload_result_new_failure (GP_STAGE_NETWORK, "TIMEOUT", "timed out");
+
+    g_assert_true (gp_history_complete_sync (history, id2, timeout, NULL, &error));
+    f = get_entry (history, id2);
+    g_assert_cmpint (f->status, ==, GP_HISTORY_STATUS_FAILED);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1412,6 +1444,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/history/schema/from-v2", test_migrate_v2);
   g_test_add_func ("/gatepost/history/schema/newer", test_newer_version);
   g_test_add_func ("/gatepost/history/rows/begin-complete", test_begin_complete);
+  g_test_add_func ("/gatepost/history/rows/cancelled-in-flight", test_cancelled_in_flight);
   g_test_add_func ("/gatepost/history/rows/for-report", test_entry_for_report);
   g_test_add_func ("/gatepost/history/rows/async-order", test_async_order);
   g_test_add_func ("/gatepost/history/rows/cancelled", test_cancelled);
