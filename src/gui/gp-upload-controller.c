@@ -52,6 +52,7 @@ typedef struct
   GPtrArray          *reports;        /* GpCheckReport */
   GPtrArray          *duplicates;     /* GpHistoryEntry or NULL, per report */
   GPtrArray          *upload_items;   /* GpUploadItem, per uploader index */
+  GPtrArray          *followers;      /* Follower: same bytes as a file being sent */
   GpUploader         *uploader;
   guint               pending_lookups;
   guint               n_ok;
@@ -59,9 +60,25 @@ typedef struct
   guint               n_skipped;
 } Batch;
 
+/* A file whose bytes are already in the batch under another name: sent
+ * once, as `gatepost-cli upload` does; it takes the leader's outcome. */
+typedef struct
+{
+  GpUploadItem *item;
+  guint         leader;          /* uploader index */
+} Follower;
+
+static void
+follower_free (Follower *follower)
+{
+  g_clear_object (&follower->item);
+  g_free (follower);
+}
+
 static void
 batch_free (Batch *batch)
 {
+  g_clear_pointer (&batch->followers, g_ptr_array_unref);
   g_clear_object (&batch->uploader);
   g_clear_pointer (&batch->upload_items, g_ptr_array_unref);
   g_clear_pointer (&batch->duplicates, g_ptr_array_unref);
@@ -230,6 +247,38 @@ file_finished_cb (GpUploader     *uploader,
   else
     batch->n_failed++;
   item_done (batch, item, result);
+
+  for (guint i = 0; i < batch->followers->len; i++)
+    {
+      Follower *follower = g_ptr_array_index (batch->followers, i);
+      g_autoptr(GpUploadResult) same = NULL;
+      g_autofree char *leader_name = NULL;
+      g_autofree char *notice = NULL;
+
+      if (follower->leader != index)
+        continue;
+
+      if (gp_upload_result_is_ok (result))
+        {
+          same = gp_upload_result_new_success (gp_upload_result_get_media_id (result),
+                                               gp_upload_result_get_media_url (result));
+          gp_upload_result_set_history_id (same, gp_upload_result_get_history_id (result));
+          batch->n_skipped++;
+        }
+      else
+        {
+          same = gp_upload_result_new_failure (gp_upload_result_get_stage (result),
+                                               gp_upload_result_get_code (result),
+                                               gp_upload_result_get_message (result));
+          batch->n_failed++;
+        }
+      gp_upload_result_set_attempts (same, 0);
+      leader_name = gp_upload_item_dup_name (item);
+      /* TRANSLATORS: %s is a file name */
+      notice = g_strdup_printf (_("The same bytes as %s: sent once"), leader_name);
+      gp_upload_item_set_notice (follower->item, notice);
+      item_done (batch, follower->item, same);
+    }
 }
 
 static void
@@ -264,8 +313,7 @@ uploaded_cb (GObject      *object,
                                               ? GP_UPLOAD_CANCELLED
                                               : GP_UPLOAD_REQUEST_NOT_BUILT,
                                               error != NULL ? error->message : _("Not sent"));
-      batch->n_failed++;
-      item_done (batch, item, failure);
+      file_finished_cb (batch->uploader, i, failure, batch);
     }
 
   batch_finish (batch);
@@ -278,9 +326,11 @@ batch_send (Batch *batch)
   g_autoptr(GPtrArray) to_upload = NULL;
   g_autoptr(GpGateway) gateway = NULL;
   g_autoptr(GpHistoryJournal) journal = NULL;
+  g_autoptr(GHashTable) leaders = g_hash_table_new (g_str_hash, g_str_equal);
 
   to_upload = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
   batch->upload_items = g_ptr_array_new_with_free_func (g_object_unref);
+  batch->followers = g_ptr_array_new_with_free_func ((GDestroyNotify) follower_free);
 
   for (guint i = 0; i < batch->reports->len; i++)
     {
@@ -307,8 +357,24 @@ batch_send (Batch *batch)
           continue;
         }
 
-      g_ptr_array_add (batch->upload_items, g_object_ref (item));
-      g_ptr_array_add (to_upload, gp_check_report_ref (g_ptr_array_index (batch->reports, i)));
+      {
+        GpCheckReport *report = g_ptr_array_index (batch->reports, i);
+        const char *sha256 = gp_check_report_get_sha256 (report);
+        gpointer leader;
+
+        if (g_hash_table_lookup_extended (leaders, sha256, NULL, &leader))
+          {
+            Follower *follower = g_new0 (Follower, 1);
+
+            follower->item = g_object_ref (item);
+            follower->leader = GPOINTER_TO_UINT (leader);
+            g_ptr_array_add (batch->followers, follower);
+            continue;
+          }
+        g_hash_table_insert (leaders, (gpointer) sha256, GUINT_TO_POINTER (to_upload->len));
+        g_ptr_array_add (batch->upload_items, g_object_ref (item));
+        g_ptr_array_add (to_upload, gp_check_report_ref (report));
+      }
     }
 
   if (to_upload->len == 0)

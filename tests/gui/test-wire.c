@@ -104,10 +104,13 @@ all_finished (gpointer data)
   return TRUE;
 }
 
-/* GET /_sim/uploads on the simulator's control endpoint, trusting only
- * the simulator's CA. Returns the media IDs it issued, in order. */
-static GPtrArray *
-sim_media_ids (GpSandbox *sandbox)
+/* A request to the simulator's control endpoint, trusting only the
+ * simulator's CA. Returns the reply's JSON object. */
+static JsonObject *
+sim_control (GpSandbox  *sandbox,
+             const char *method,
+             const char *path,
+             const char *json)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
@@ -116,15 +119,19 @@ sim_media_ids (GpSandbox *sandbox)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *ca = g_build_filename (gp_sandbox_get_dir (sandbox), "ca.pem", NULL);
-  g_autofree char *url = g_strconcat (gp_sandbox_get_base_url (sandbox), "/_sim/uploads", NULL);
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *uploads;
+  g_autofree char *url = g_strconcat (gp_sandbox_get_base_url (sandbox), path, NULL);
 
   database = g_tls_file_database_new (ca, &error);
   g_assert_no_error (error);
   soup_session_set_tls_database (session, database);
   soup_session_set_timeout (session, 20);
-  msg = soup_message_new ("GET", url);
+  msg = soup_message_new (method, url);
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
@@ -132,8 +139,18 @@ sim_media_ids (GpSandbox *sandbox)
   json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                               &error);
   g_assert_no_error (error);
-  uploads = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                          "uploads");
+
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* GET /_sim/uploads: the media IDs the simulator issued, in order. */
+static GPtrArray *
+sim_media_ids (GpSandbox *sandbox)
+{
+  g_autoptr(JsonObject) reply = sim_control (sandbox, "GET", "/_sim/uploads", NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *uploads = json_object_get_array_member (reply, "uploads");
+
   for (guint i = 0; i < json_array_get_length (uploads); i++)
     {
       JsonObject *upload = json_array_get_object_element (uploads, i);
@@ -389,6 +406,101 @@ test_wire_sandbox_upload (void)
   g_object_unref (sandbox);
 }
 
+static GpWindow *
+open_sandbox_window (void)
+{
+  GpWindow *window = gp_window_new (test_app ());
+
+  g_object_ref_sink (window);
+  gp_window_start (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gp_test_wait_until (sandbox_profile_active, window, "the Sandbox Alipay profile");
+  gp_test_wait_until (history_open, window, "the history to open");
+
+  return window;
+}
+
+static void
+test_wire_failure_retry (void)
+{
+  GpWindow *window = open_sandbox_window ();
+  GpUploadPage *page = gp_window_get_upload_page (window);
+  g_autoptr(GpSandbox) sandbox = g_object_ref (gp_window_get_sandbox (window));
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) issued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "retry", NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *a = g_build_filename (dir, "photo-a.jpg", NULL);
+  g_autofree char *b = g_build_filename (dir, "photo-b.jpg", NULL);
+  g_autofree char *text = NULL;
+  GpUploadItem *item_a, *item_b;
+  GpUploadResult *result;
+  gsize length;
+  Count count;
+
+  /* Bytes no other test uploaded, twice under two names. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  original = g_test_build_filename (G_TEST_DIST, "data", "media", "shop-photo.jpg", NULL);
+  g_file_get_contents (original, &contents, &length, &error);
+  g_assert_no_error (error);
+  contents = g_realloc (contents, length + 8);
+  memcpy (contents + length, "retry-me", 8);
+  g_file_set_contents (a, contents, length + 8, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (b, contents, length + 8, &error);
+  g_assert_no_error (error);
+
+  /* The next answer carries a signature that does not verify. */
+  reply = sim_control (sandbox, "POST", "/_sim/faults",
+                       "{\"mode\":\"bad-signature\",\"count\":1}");
+
+  {
+    const char *paths[] = { a, b, NULL };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "upload.add-files", "^as",
+                                               paths));
+  }
+  count.page = page;
+  count.n = 2;
+  gp_test_wait_until (all_checked_and_ready, &count, "both copies to pass the checks");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.upload", NULL));
+  gp_test_wait_until (all_finished, window, "the failed batch");
+
+  /* The first copy failed at verify and says what to check; the second
+   * was not sent and shares its outcome. */
+  item_a = gp_upload_page_find_item (page, a);
+  item_b = gp_upload_page_find_item (page, b);
+  result = gp_upload_item_get_result (item_a);
+  g_assert_false (gp_upload_result_is_ok (result));
+  g_assert_cmpint (gp_upload_result_get_stage (result), ==, GP_STAGE_VERIFY);
+  g_assert_false (gp_upload_result_is_ok (gp_upload_item_get_result (item_b)));
+  g_assert_cmpuint (gp_upload_result_get_attempts (gp_upload_item_get_result (item_b)), ==, 0);
+  gp_test_drain ();
+  text = gp_test_dup_visible_text (gp_upload_page_get_row (page, item_a));
+  gp_test_assert_text_contains (text, "Not uploaded (verify");
+  gp_test_assert_text_contains (text, "check the platform key or Alipay public key");
+  g_assert_nonnull (gp_test_find_by_action (gp_upload_page_get_row (page, item_a),
+                                            "win.retry-file"));
+  g_clear_pointer (&text, g_free);
+  text = gp_test_dup_visible_text (gp_upload_page_get_row (page, item_b));
+  gp_test_assert_text_contains (text, "The same bytes as photo-a.jpg: sent once");
+  g_clear_pointer (&text, g_free);
+
+  /* Retry the failed row: this time it goes through. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry-file", "s", a));
+  gp_test_wait_until (all_finished, window, "the retry");
+  result = gp_upload_item_get_result (item_a);
+  g_assert_true (gp_upload_result_is_ok (result));
+  issued = sim_media_ids (sandbox);
+  g_assert_cmpstr (issued->pdata[issued->len - 1], ==, gp_upload_result_get_media_id (result));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_assert_false (gp_sandbox_get_running (sandbox));
+}
+
 static void
 test_wire_failure_hints (void)
 {
@@ -414,6 +526,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/gatepost/gui/wire/sandbox-upload", test_wire_sandbox_upload);
+  g_test_add_func ("/gatepost/gui/wire/failure-retry", test_wire_failure_retry);
   g_test_add_func ("/gatepost/gui/wire/failure-hints", test_wire_failure_hints);
 
   return g_test_run ();
