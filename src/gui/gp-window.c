@@ -42,6 +42,7 @@ struct _GpWindow
   GpHistory            *history;
   GpUploadController   *controller;
   gboolean              started;
+  gboolean              restored;        /* last-profile was applied */
   gboolean              sandbox_failed;
 };
 
@@ -289,7 +290,9 @@ active_profile_changed_cb (GpWindow          *self,
   if (profile != NULL)
     {
       gp_upload_page_set_gateway (self->upload_page, gp_profile_get_gateway (profile));
-      if (!gp_profile_list_is_transient (self->profiles, profile))
+      /* The first answer from the keyring selects the first profile; the
+       * setting is only written once it was read back. */
+      if (self->restored && !gp_profile_list_is_transient (self->profiles, profile))
         g_settings_set_string (self->settings, "last-profile", gp_profile_get_name (profile));
     }
 
@@ -367,6 +370,7 @@ profiles_loaded_cb (GObject      *object,
   last = g_settings_get_string (self->settings, "last-profile");
   if (last[0] != '\0')
     gp_profile_selector_set_active_name (self->selector, last);
+  self->restored = TRUE;
   active_profile_changed_cb (self, gp_profile_selector_get_active_profile (self->selector),
                              self->selector);
 }

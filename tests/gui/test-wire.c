@@ -501,6 +501,177 @@ test_wire_failure_retry (void)
   g_assert_false (gp_sandbox_get_running (sandbox));
 }
 
+static gboolean
+active_is_v3 (gpointer data)
+{
+  GpProfileSelector *selector = gp_window_get_profile_selector (GP_WINDOW (data));
+  GpProfile *profile = selector ? gp_profile_selector_get_active_profile (selector) : NULL;
+
+  return profile != NULL && g_str_equal (gp_profile_get_name (profile), "sim-wechatpay-v3");
+}
+
+typedef struct
+{
+  GPtrArray *profiles;
+  GError    *error;
+  gboolean   done;
+} SandboxStart;
+
+static void
+sandbox_started_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SandboxStart *start = user_data;
+
+  start->profiles = gp_sandbox_start_finish (GP_SANDBOX (object), result, &start->error);
+  start->done = TRUE;
+}
+
+static gboolean
+sandbox_start_done (gpointer data)
+{
+  return ((SandboxStart *) data)->done;
+}
+
+static void
+clear_keyring (void)
+{
+  g_autoptr(GpProfileStore) store = gp_profile_store_new ();
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profiles = gp_profile_store_list_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      gp_profile_store_remove_sync (store, gp_profile_get_name (profiles->pdata[i]), NULL,
+                                    &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Profiles in the keyring: no Sandbox, the last profile comes back, and
+ * choosing another one drives the upload page and the setting. */
+static void
+test_wire_last_profile (void)
+{
+  g_autoptr(GpProfileStore) store = gp_profile_store_new ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "fixtures", NULL);
+  g_autofree char *last = NULL;
+  const char *names[] = { "sim-alipay.json", "sim-wechatpay-v3.json" };
+  GpWindow *window;
+  GpProfileSelector *selector;
+
+  /* A simulator of the test's own writes the profile files. */
+  {
+    g_autoptr(GpSandbox) sim = gp_sandbox_new (dir);
+    SandboxStart start = { 0 };
+
+    gp_sandbox_start_async (sim, NULL, sandbox_started_cb, &start);
+    gp_test_wait_until (sandbox_start_done, &start, "a simulator to start");
+    g_assert_no_error (start.error);
+    g_assert_cmpuint (start.profiles->len, >=, 2);
+    g_assert_true (gp_sandbox_get_running (sim));
+    g_ptr_array_unref (start.profiles);
+    gp_sandbox_stop (sim);
+    g_assert_false (gp_sandbox_get_running (sim));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *profiles = g_build_filename (dir, "profiles", NULL);
+      g_autofree char *path = g_build_filename (profiles, names[i], NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GpProfile) profile = NULL;
+      g_autoptr(GpProfile) saved = NULL;
+      gsize length;
+
+      g_file_get_contents (path, &contents, &length, &error);
+      g_assert_no_error (error);
+      profile = gp_profile_new_from_data (contents, length, profiles, &error);
+      g_assert_no_error (error);
+      saved = gp_profile_store_save_sync (store, profile, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_settings_set_string (settings, "last-profile", "sim-wechatpay-v3");
+
+  window = gp_window_new (test_app ());
+  g_object_ref_sink (window);
+  gp_window_start (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gp_test_wait_until (active_is_v3, window, "the last profile to come back");
+  selector = gp_window_get_profile_selector (window);
+  g_assert_null (gp_window_get_sandbox (window));
+  g_assert_false (gp_window_get_sandbox_shown (window));
+  g_assert_cmpint (gp_upload_page_get_gateway (gp_window_get_upload_page (window)), ==,
+                   GP_GATEWAY_WECHATPAY_V3);
+
+  g_assert_true (gp_profile_selector_set_active_name (selector, "sim-alipay"));
+  g_assert_cmpint (gp_upload_page_get_gateway (gp_window_get_upload_page (window)), ==,
+                   GP_GATEWAY_ALIPAY);
+  g_assert_cmpstr (gp_profile_get_name (gp_upload_controller_get_profile (
+                     gp_window_get_upload_controller (window))), ==, "sim-alipay");
+  last = g_settings_get_string (settings, "last-profile");
+  g_assert_cmpstr (last, ==, "sim-alipay");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  clear_keyring ();
+  g_settings_reset (settings, "last-profile");
+}
+
+static gboolean
+shows_sandbox_failure (gpointer data)
+{
+  g_autofree char *text = gp_test_dup_visible_text (GTK_WIDGET (data));
+
+  return strstr (text, "The Sandbox simulator could not start") != NULL;
+}
+
+/* No simulator to be found: a toast says so and the window carries on. */
+static void
+test_wire_sandbox_missing (void)
+{
+  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "empty-bin", NULL);
+  GpWindow *window;
+
+  if (g_file_test (BINDIR "/gatepost-sim", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("gatepost-sim is installed in " BINDIR ", so it cannot be missing");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  g_setenv ("PATH", empty, TRUE);
+
+  window = gp_window_new (test_app ());
+  g_object_ref_sink (window);
+  gp_window_start (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gp_test_wait_until (shows_sandbox_failure, window, "the toast about the simulator");
+  g_setenv ("PATH", saved_path, TRUE);
+
+  g_assert_false (gp_window_get_sandbox_shown (window));
+  g_assert_false (gp_sandbox_get_running (gp_window_get_sandbox (window)));
+  g_assert_null (gp_profile_selector_get_active_profile (gp_window_get_profile_selector (window)));
+  /* Files are still listed and checked. */
+  {
+    g_autofree char *photo = g_test_build_filename (G_TEST_DIST, "data", "media",
+                                                    "shop-photo.jpg", NULL);
+    const char *paths[] = { photo, NULL };
+    Count count = { gp_window_get_upload_page (window), 1 };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (count.page), "upload.add-files",
+                                               "^as", paths));
+    gp_test_wait_until (all_checked_and_ready, &count, "the file to be checked");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 static void
 test_wire_failure_hints (void)
 {
@@ -528,6 +699,8 @@ main (int   argc,
   g_test_add_func ("/gatepost/gui/wire/sandbox-upload", test_wire_sandbox_upload);
   g_test_add_func ("/gatepost/gui/wire/failure-retry", test_wire_failure_retry);
   g_test_add_func ("/gatepost/gui/wire/failure-hints", test_wire_failure_hints);
+  g_test_add_func ("/gatepost/gui/wire/last-profile", test_wire_last_profile);
+  g_test_add_func ("/gatepost/gui/wire/sandbox-missing", test_wire_sandbox_missing);
 
   return g_test_run ();
 }
