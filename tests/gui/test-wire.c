@@ -672,6 +672,138 @@ test_wire_sandbox_missing (void)
   g_assert_finalize_object (window);
 }
 
+/* A stand-in notification server on the test's private session bus: it
+ * records what the app sends through GNotification. */
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "<arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "</interface></node>";
+
+typedef struct
+{
+  char *summary;
+  char *body;
+} Notified;
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  Notified *notified = user_data;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      g_free (notified->summary);
+      g_free (notified->body);
+      g_variant_get_child (parameters, 3, "s", &notified->summary);
+      g_variant_get_child (parameters, 4, "s", &notified->body);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(^as)", (char **) caps));
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+notified_cb (gpointer data)
+{
+  return ((Notified *) data)->summary != NULL;
+}
+
+/* A batch that ends while the window is not active is announced on the
+ * desktop, with the same counts as the toast. */
+static void
+test_wire_notification (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "notify", NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (dir, "scan.png", NULL);
+  Notified notified = { 0 };
+  GpWindow *window;
+  guint registration;
+  guint32 ret;
+  gsize length;
+  Count count;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  registration = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                    info->interfaces[0], &vtable, &notified,
+                                                    NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, 5000,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &ret);
+  g_assert_cmpuint (ret, ==, 1);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  original = g_test_build_filename (G_TEST_DIST, "data", "media", "licence-scan.png", NULL);
+  g_file_get_contents (original, &contents, &length, &error);
+  g_assert_no_error (error);
+  contents = g_realloc (contents, length + 6);
+  memcpy (contents + length, "notify", 6);
+  g_file_set_contents (path, contents, length + 6, &error);
+  g_assert_no_error (error);
+
+  /* Never presented, so never the active window. */
+  window = gp_window_new (test_app ());
+  g_object_ref_sink (window);
+  gp_window_start (window);
+  gp_test_wait_until (sandbox_profile_active, window, "the Sandbox Alipay profile");
+  gp_test_wait_until (history_open, window, "the history to open");
+  g_assert_false (gtk_window_is_active (GTK_WINDOW (window)));
+
+  {
+    const char *paths[] = { path, NULL };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gp_window_get_upload_page (window)),
+                                               "upload.add-files", "^as", paths));
+  }
+  count.page = gp_window_get_upload_page (window);
+  count.n = 1;
+  gp_test_wait_until (all_checked_and_ready, &count, "the file to pass the checks");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.upload", NULL));
+  gp_test_wait_until (all_finished, window, "the batch");
+  gp_test_wait_until (notified_cb, &notified, "the desktop notification");
+  g_assert_cmpstr (notified.summary, ==, "Uploads finished");
+  g_assert_cmpstr (notified.body, ==, "1 uploaded");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_dbus_connection_unregister_object (bus, registration);
+  g_free (notified.summary);
+  g_free (notified.body);
+}
+
 static void
 test_wire_failure_hints (void)
 {
@@ -698,6 +830,7 @@ main (int   argc,
 
   g_test_add_func ("/gatepost/gui/wire/sandbox-upload", test_wire_sandbox_upload);
   g_test_add_func ("/gatepost/gui/wire/failure-retry", test_wire_failure_retry);
+  g_test_add_func ("/gatepost/gui/wire/notification", test_wire_notification);
   g_test_add_func ("/gatepost/gui/wire/failure-hints", test_wire_failure_hints);
   g_test_add_func ("/gatepost/gui/wire/last-profile", test_wire_last_profile);
   g_test_add_func ("/gatepost/gui/wire/sandbox-missing", test_wire_sandbox_missing);
