@@ -202,7 +202,8 @@ gp_file_row_failure_hint (GpStage     stage,
     code = "";
 
   if (g_str_equal (code, "CANCELLED"))
-    return NULL;
+    return _("Cancelled: if it was already sent, the gateway may have stored it; look in the "
+             "History before uploading it again");
   if (g_str_has_prefix (code, "TLS_CLIENT_CERTIFICATE"))
     return _("The gateway refused the client certificate: check the certificate and key "
              "(or PKCS#12 file) in the profile");

@@ -406,6 +406,15 @@ test_wire_sandbox_upload (void)
   g_object_unref (sandbox);
 }
 
+static gboolean
+item_sent (gpointer data)
+{
+  GpUploadItem *item = data;
+
+  /* The whole body is out; the gateway has not answered yet. */
+  return gp_upload_item_get_progress (item) >= 1.0;
+}
+
 static GpWindow *
 open_sandbox_window (void)
 {
@@ -487,6 +496,26 @@ test_wire_failure_retry (void)
   text = gp_test_dup_visible_text (gp_upload_page_get_row (page, item_b));
   gp_test_assert_text_contains (text, "The same bytes as photo-a.jpg: sent once");
   g_clear_pointer (&text, g_free);
+
+  /* Cancel one file while the gateway is slow to answer: it ends as
+   * cancelled, with advice, and the Retry button comes back. */
+  g_clear_pointer (&reply, json_object_unref);
+  reply = sim_control (sandbox, "POST", "/_sim/faults",
+                       "{\"mode\":\"delay\",\"seconds\":20,\"count\":1}");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry-file", "s", a));
+  gp_test_wait_until (item_sent, item_a, "the body to be sent");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-file", "s", a));
+  gp_test_wait_until (all_finished, window, "the cancelled file");
+  result = gp_upload_item_get_result (item_a);
+  g_assert_false (gp_upload_result_is_ok (result));
+  g_assert_cmpstr (gp_upload_result_get_code (result), ==, "CANCELLED");
+  gp_test_drain ();
+  g_clear_pointer (&text, g_free);
+  text = gp_test_dup_visible_text (gp_upload_page_get_row (page, item_a));
+  gp_test_assert_text_contains (text, "look in the History");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&reply, json_object_unref);
+  reply = sim_control (sandbox, "DELETE", "/_sim/faults", NULL);
 
   /* Retry the failed row: this time it goes through. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry-file", "s", a));
@@ -818,7 +847,8 @@ test_wire_failure_hints (void)
   g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_GATEWAY,
                                                       "isv.invalid-signature"),
                             "private key and serial"));
-  g_assert_null (gp_file_row_failure_hint (GP_STAGE_NETWORK, "CANCELLED"));
+  g_assert_nonnull (strstr (gp_file_row_failure_hint (GP_STAGE_NETWORK, "CANCELLED"),
+                            "History"));
 }
 
 int
