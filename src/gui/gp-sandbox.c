@@ -214,6 +214,26 @@ load_profiles_thread (GTask        *task,
 }
 
 static void
+profiles_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GpSandbox *self = GP_SANDBOX (object);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *profiles;
+
+  profiles = g_task_propagate_pointer (G_TASK (result), &error);
+  if (profiles == NULL)
+    {
+      gp_sandbox_stop (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, profiles, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
 ready_line_read_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -225,6 +245,7 @@ ready_line_read_cb (GObject      *object,
   g_autofree char *line = NULL;
   g_auto(GStrv) words = NULL;
   g_autoptr(GTask) load = NULL;
+  GCancellable *cancellable;
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
                                                     &error);
@@ -253,20 +274,10 @@ ready_line_read_cb (GObject      *object,
   g_debug ("sandbox ready at %s", self->base_url);
 
   /* The profile files now carry the ports just chosen. */
-  load = g_task_new (self, g_task_get_cancellable (task), NULL, NULL);
+  cancellable = g_task_get_cancellable (task);
+  load = g_task_new (self, cancellable, profiles_read_cb, g_steal_pointer (&task));
   g_task_set_task_data (load, g_build_filename (self->dir, "profiles", NULL), g_free);
-  g_task_run_in_thread_sync (load, load_profiles_thread);
-  {
-    GPtrArray *profiles = g_task_propagate_pointer (load, &error);
-
-    if (profiles == NULL)
-      {
-        gp_sandbox_stop (self);
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
-    g_task_return_pointer (task, profiles, (GDestroyNotify) g_ptr_array_unref);
-  }
+  g_task_run_in_thread (load, load_profiles_thread);
 }
 
 static gboolean
