@@ -26,6 +26,8 @@ PACKAGES=(
   imagemagick
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
+  # bench/run: the reference client the benchmarks compare against
+  curl
 )
 
 missing=()

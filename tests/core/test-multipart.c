@@ -407,6 +407,73 @@ test_async_read (Fixture       *f,
   g_assert_cmpmem (all->data, all->len, v3_doc_body, 419);
 }
 
+/* libsoup reads a pollable body in its own thread instead of handing every
+ * 8 KiB read to a worker thread (bench/upload): the stream is always
+ * readable, and non-blocking reads give the same bytes and the same
+ * file-changed guard. */
+static void
+test_pollable (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *content = g_strnfill (100000, 'x');
+  g_autoptr(GpCheckReport) report = write_and_check (f, "big.pdf", content, 100000, &path);
+  g_autoptr(GpMultipart) mp = gp_multipart_new (DOC_BOUNDARY);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GInputStream) again = NULL;
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  GPollableInputStream *pollable;
+  char buf[8192];
+  gssize n;
+  int fd;
+
+  memcpy (content, "%PDF-", 5);
+  g_file_set_contents (path, content, 100000, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&report, gp_check_report_unref);
+  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_GLOBAL, NULL, &error);
+  g_assert_no_error (error);
+  gp_multipart_add_text (mp, "meta", "{}", "application/json");
+  gp_multipart_set_file (mp, "file", "big.pdf", "application/pdf", report);
+  expected = gp_multipart_to_bytes (mp, NULL, &error);
+  g_assert_no_error (error);
+
+  stream = gp_multipart_open (mp, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (G_IS_POLLABLE_INPUT_STREAM (stream));
+  pollable = G_POLLABLE_INPUT_STREAM (stream);
+  g_assert_true (g_pollable_input_stream_can_poll (pollable));
+  g_assert_true (g_pollable_input_stream_is_readable (pollable));
+  source = g_pollable_input_stream_create_source (pollable, NULL);
+  g_assert_nonnull (source);
+
+  while ((n = g_pollable_input_stream_read_nonblocking (pollable, buf, sizeof buf, NULL,
+                                                         &error)) > 0)
+    g_byte_array_append (all, (guint8 *) buf, n);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_assert_cmpmem (all->data, all->len, g_bytes_get_data (expected, NULL),
+                   g_bytes_get_size (expected));
+
+  /* A file rewritten after the open still fails before the tail. */
+  again = gp_multipart_open (mp, NULL, &error);
+  g_assert_no_error (error);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "y", 1, 50000), ==, 1);
+  close (fd);
+  g_byte_array_set_size (all, 0);
+  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (again), buf,
+                                                         sizeof buf, NULL, &error)) > 0)
+    g_byte_array_append (all, (guint8 *) buf, n);
+  g_assert_cmpint (n, ==, -1);
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_assert_cmpuint (all->len, <, g_bytes_get_size (expected));
+}
+
 static void
 test_boundary (void)
 {
@@ -478,6 +545,8 @@ main (int   argc,
               fixture_set_up, test_large_file_streams, fixture_tear_down);
   g_test_add ("/gatepost/multipart/async-read", Fixture, NULL,
               fixture_set_up, test_async_read, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/pollable", Fixture, NULL,
+              fixture_set_up, test_pollable, fixture_tear_down);
   g_test_add_func ("/gatepost/multipart/boundary", test_boundary);
   g_test_add_func ("/gatepost/multipart/safe-filename", test_safe_filename);
 
