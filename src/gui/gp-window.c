@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "gp-check-text.h"
+#include "gp-history-page.h"
 #include "gp-profile-selector.h"
 #include "gp-sandbox.h"
 #include "gp-upload-controller.h"
@@ -266,17 +267,36 @@ find_page (GpWindow   *self,
   return adw_view_stack_get_child_by_name (self->view_stack, name);
 }
 
-/* The History page lives on its own branch until it lands; it is reached
- * by name so that the window does not depend on it. */
-static void
-history_page_call (GpWindow   *self,
-                   const char *what)
+/* The History page, when the window has one. */
+static GpHistoryPage *
+history_page (GpWindow *self)
 {
   GtkWidget *page = find_page (self, "history");
 
-  if (page == NULL)
+  return GP_IS_HISTORY_PAGE (page) ? GP_HISTORY_PAGE (page) : NULL;
+}
+
+/* The History page's profile filter offers the profiles the window knows. */
+static void
+profiles_changed_cb (GpWindow   *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *model)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  if (history_page (self) == NULL)
     return;
-  g_debug ("history page: %s", what);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GpProfile) profile = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, gp_profile_get_name (profile));
+    }
+  names = g_strv_builder_end (builder);
+  gp_history_page_set_profiles (history_page (self), (const char * const *) names);
 }
 
 static void
@@ -400,7 +420,8 @@ history_opened_cb (GObject      *object,
 
   self->history = g_object_ref (history);
   gp_upload_controller_set_history (self->controller, history);
-  history_page_call (self, "set-history");
+  if (history_page (self) != NULL)
+    gp_history_page_set_history (history_page (self), history);
 }
 
 static void
@@ -432,7 +453,8 @@ batch_finished_cb (GpWindow           *self,
   text = g_strjoinv (_(", "), (char **) parts->pdata);
   toast_text (self, text);
 
-  history_page_call (self, "reload");
+  if (history_page (self) != NULL)
+    gp_history_page_reload (history_page (self));
 
   app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)) &&
@@ -483,6 +505,8 @@ gp_window_start (GpWindow *self)
   self->profiles = gp_profile_list_new ();
   self->selector = gp_profile_selector_new (self->profiles);
   gp_window_set_profile_selector (self, GTK_WIDGET (self->selector));
+  g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (profiles_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selector, "profile-changed",
                            G_CALLBACK (active_profile_changed_cb), self, G_CONNECT_SWAPPED);
   gp_profile_list_refresh_async (self->profiles, self->cancellable, profiles_loaded_cb,
@@ -625,10 +649,10 @@ find_activated (GtkWidget  *widget,
 {
   GpWindow *self = GP_WINDOW (widget);
 
-  if (find_page (self, "history") == NULL)
+  if (history_page (self) == NULL)
     return;
   adw_view_stack_set_visible_child_name (self->view_stack, "history");
-  history_page_call (self, "focus-search");
+  gp_history_page_focus_search (history_page (self));
 }
 
 static void
@@ -768,6 +792,8 @@ gp_window_init (GpWindow *self)
   g_signal_connect_object (self->upload_page, "notify::can-upload",
                            G_CALLBACK (can_upload_changed_cb), self, G_CONNECT_SWAPPED);
   can_upload_changed_cb (self);
+  gp_window_add_page (self, GTK_WIDGET (gp_history_page_new ()), "history", _("History"),
+                      "document-open-recent-symbolic");
 
   self->controller = gp_upload_controller_new (self->upload_page, self->cancellable);
   g_signal_connect_object (self->controller, "batch-finished", G_CALLBACK (batch_finished_cb),

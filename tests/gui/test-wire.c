@@ -22,6 +22,7 @@
 
 #include "gp-application.h"
 #include "gp-file-row.h"
+#include "gp-history-page.h"
 #include "gp-upload-page.h"
 #include "gp-window.h"
 
@@ -216,6 +217,33 @@ copy_file (const char *name,
   return target;
 }
 
+typedef struct
+{
+  GpHistoryPage *page;
+  const char    *media_id;
+} PageFind;
+
+static gboolean
+history_page_shows (gpointer data)
+{
+  PageFind *find = data;
+  GListModel *model = G_LIST_MODEL (gp_history_page_get_model (find->page));
+  guint n = g_list_model_get_n_items (model);
+
+  if (g_strcmp0 (gp_history_page_get_state (find->page), "list") != 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpHistoryItem) item = g_list_model_get_item (model, i);
+      GpHistoryEntry *entry = item != NULL ? gp_history_item_get_entry (item) : NULL;
+
+      if (entry != NULL && g_strcmp0 (entry->media_id, find->media_id) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 item_has_notice (gpointer data)
 {
@@ -347,6 +375,38 @@ test_wire_sandbox_upload (void)
       if (!seen)
         g_error ("history search for “%s” did not find %s", fragment, id);
     }
+
+  /* The History page, reached with Ctrl+F, finds each upload by a
+   * fragment of its media ID. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (gp_window_get_view_stack (window)), ==,
+                   "history");
+  {
+    GpHistoryPage *history_page =
+      GP_HISTORY_PAGE (adw_view_stack_get_child_by_name (gp_window_get_view_stack (window),
+                                                         "history"));
+    GtkSearchEntry *search = gp_history_page_get_search_entry (history_page);
+    GtkWidget *focus;
+
+    g_assert_true (gp_history_page_get_history (history_page) == history);
+    gp_test_drain ();
+    focus = gtk_window_get_focus (GTK_WINDOW (window));
+    g_assert_nonnull (focus);
+    g_assert_true (focus == GTK_WIDGET (search) ||
+                   gtk_widget_is_ancestor (focus, GTK_WIDGET (search)));
+
+    for (guint i = 0; i < ids->len; i++)
+      {
+        const char *id = ids->pdata[i];
+        g_autofree char *fragment = g_strndup (id + strlen (id) / 2, 5);
+        PageFind find = { history_page, id };
+
+        gtk_editable_set_text (GTK_EDITABLE (search), fragment);
+        gp_test_wait_until (history_page_shows, &find, "the History page to find the upload");
+      }
+    gtk_editable_set_text (GTK_EDITABLE (search), "");
+  }
+  adw_view_stack_set_visible_child_name (gp_window_get_view_stack (window), "upload");
 
   /* Ctrl+C on the selected row copies its media ID. */
   gp_upload_page_select_item (page, first);
