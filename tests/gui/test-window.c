@@ -86,21 +86,21 @@ test_window_add_page (void)
 {
   GpWindow *window = open_window ();
   AdwViewStack *stack = gp_window_get_view_stack (window);
-  GtkWidget *history = gtk_label_new ("history goes here");
+  GtkWidget *extra = gtk_label_new ("another page goes here");
   AdwViewStackPage *page;
   g_autoptr(GtkSelectionModel) pages = NULL;
 
-  page = gp_window_add_page (window, history, "history", "History",
-                             "document-open-recent-symbolic");
+  page = gp_window_add_page (window, extra, "extra", "Extra", "starred-symbolic");
   g_assert_nonnull (page);
-  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "History");
+  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "Extra");
 
   pages = adw_view_stack_get_pages (stack);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, 2);
+  /* Upload, History and the new one. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, 3);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "upload");
 
   /* Opening files brings the upload page back. */
-  adw_view_stack_set_visible_child_name (stack, "history");
+  adw_view_stack_set_visible_child_name (stack, "extra");
   gp_window_open_files (window, NULL, 0);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "upload");
 
