@@ -193,12 +193,13 @@ load_profiles_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      /* One profile the app cannot read does not take the others down. */
       profile = gp_profile_new_from_data (contents, length, profiles_dir, &error);
       if (profile == NULL)
         {
-          g_prefix_error (&error, "%s: ", path);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
+          g_message ("Sandbox profile %s skipped: %s", path, error->message);
+          g_clear_error (&error);
+          continue;
         }
       g_ptr_array_add (profiles, profile);
     }
