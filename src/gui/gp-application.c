@@ -49,7 +49,10 @@ ensure_window (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (gp_window_new (GP_APPLICATION (app)));
+      gp_window_start (GP_WINDOW (window));
+    }
 
   return window;
 }
@@ -130,9 +133,17 @@ static void
 gp_application_shutdown (GApplication *app)
 {
   GpApplication *self = GP_APPLICATION (app);
+  GList *windows;
 
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
+
+  /* Windows are disposed before the process ends, so that they cancel
+   * their work and stop the Sandbox simulator (SIGTERM, then wait). */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  g_list_free (windows);
 
   G_APPLICATION_CLASS (gp_application_parent_class)->shutdown (app);
 }

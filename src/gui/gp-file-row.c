@@ -28,6 +28,12 @@ struct _GpFileRow
   GtkBox         *messages_box;
   GtkProgressBar *progress_bar;
   GtkLabel       *result_label;
+  GtkLabel       *notice_label;
+  GtkBox         *actions_box;
+  GtkButton      *copy_button;
+  GtkButton      *retry_button;
+  GtkButton      *again_button;
+  GtkButton      *cancel_button;
   GtkStack       *status_stack;
   GtkSpinner     *spinner;
   GtkButton      *remove_button;
@@ -181,32 +187,95 @@ update_check (GpFileRow *self)
   update_description (self);
 }
 
+/**
+ * gp_file_row_failure_hint:
+ *
+ * What the user can do about a failure, per stage and code.
+ *
+ * Returns: (nullable): translated advice, or %NULL when there is none
+ */
+const char *
+gp_file_row_failure_hint (GpStage     stage,
+                          const char *code)
+{
+  if (code == NULL)
+    code = "";
+
+  if (g_str_equal (code, "CANCELLED"))
+    return _("Cancelled: if it was already sent, the gateway may have stored it; look in the "
+             "History before uploading it again");
+  if (g_str_has_prefix (code, "TLS_CLIENT_CERTIFICATE"))
+    return _("The gateway refused the client certificate: check the certificate and key "
+             "(or PKCS#12 file) in the profile");
+  if (g_str_has_prefix (code, "TLS_"))
+    return _("The gateway's certificate is not trusted: add the gateway's CA to the profile");
+  if (stage == GP_STAGE_VERIFY)
+    return _("The gateway's answer could not be verified: check the platform key or Alipay "
+             "public key in the profile");
+  if (g_str_equal (code, "SIGN_ERROR") || g_str_equal (code, "SIGNERROR") ||
+      g_str_equal (code, "isv.invalid-signature") || g_str_equal (code, "40002"))
+    return _("The gateway rejected the signature: check the private key and serial");
+  if (g_str_equal (code, "TIMEOUT") || g_str_has_prefix (code, "CONNECTION_"))
+    return _("The gateway could not be reached: check the network and the profile's address, "
+             "then retry");
+  if (g_str_equal (code, "FILE_CHANGED"))
+    return _("The file changed after it was checked: add it again");
+  if (stage == GP_STAGE_GATEWAY)
+    return _("The gateway refused the file: see its message; retry later if it is busy");
+  if (stage == GP_STAGE_NETWORK)
+    return _("Retry later; if it keeps failing, check the profile's address");
+
+  return NULL;
+}
+
 static void
 update_upload (GpFileRow *self)
 {
   double progress = gp_upload_item_get_progress (self->item);
   GpUploadResult *result = gp_upload_item_get_result (self->item);
+  const char *notice = gp_upload_item_get_notice (self->item);
+  gboolean ok = result != NULL && gp_upload_result_is_ok (result);
+  gboolean uploading = progress >= 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), progress >= 0);
-  if (progress >= 0)
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), uploading);
+  if (uploading)
     gtk_progress_bar_set_fraction (self->progress_bar, progress);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), result != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
+  gtk_label_set_text (self->notice_label, notice != NULL ? notice : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_button), ok && !uploading);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), result != NULL && !ok && !uploading);
+  gtk_widget_set_visible (GTK_WIDGET (self->again_button), ok && notice != NULL && !uploading);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), uploading);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), uploading || result != NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), result != NULL && !uploading);
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
   if (result == NULL)
     return;
 
-  if (gp_upload_result_is_ok (result))
+  if (ok)
     {
-      g_autofree char *text = g_strdup_printf (_("Uploaded. Media ID: %s"),
-                                               gp_upload_result_get_media_id (result));
+      g_autofree char *text = NULL;
+
+      if (gp_upload_result_get_media_url (result) != NULL)
+        /* TRANSLATORS: 1: media ID, 2: its URL */
+        text = g_strdup_printf (_("Uploaded. Media ID: %1$s\nURL: %2$s"),
+                                gp_upload_result_get_media_id (result),
+                                gp_upload_result_get_media_url (result));
+      else
+        text = g_strdup_printf (_("Uploaded. Media ID: %s"),
+                                gp_upload_result_get_media_id (result));
 
       gtk_label_set_text (self->result_label, text);
       gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "success");
     }
   else
     {
+      const char *hint = gp_file_row_failure_hint (gp_upload_result_get_stage (result),
+                                                   gp_upload_result_get_code (result));
       /* The message is the gateway's or the transport's own words. */
       g_autofree char *text =
         /* TRANSLATORS: 1: stage, 2: code, 3: message from the gateway */
@@ -215,6 +284,13 @@ update_upload (GpFileRow *self)
                          gp_upload_result_get_code (result),
                          gp_upload_result_get_message (result));
 
+      if (hint != NULL)
+        {
+          char *with_hint = g_strconcat (text, "\n", hint, NULL);
+
+          g_free (text);
+          text = with_hint;
+        }
       gtk_label_set_text (self->result_label, text);
       gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "error");
     }
@@ -283,6 +359,16 @@ gp_file_row_new (GpUploadItem *item)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (item, "notify::result", G_CALLBACK (item_upload_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (item, "notify::notice", G_CALLBACK (item_upload_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  {
+    GtkWidget *buttons[] = { GTK_WIDGET (self->copy_button), GTK_WIDGET (self->retry_button),
+                             GTK_WIDGET (self->again_button), GTK_WIDGET (self->cancel_button) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (buttons[i]), "s",
+                                        gp_upload_item_get_path (item));
+  }
 
   update_check (self);
   update_thumbnail (self);
@@ -335,6 +421,12 @@ gp_file_row_class_init (GpFileRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, messages_box);
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, result_label);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, again_button);
+  gtk_widget_class_bind_template_child (widget_class, GpFileRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, status_stack);
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, GpFileRow, remove_button);

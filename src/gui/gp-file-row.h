@@ -18,5 +18,7 @@ G_DECLARE_FINAL_TYPE (GpFileRow, gp_file_row, GP, FILE_ROW, GtkListBoxRow)
 
 GtkWidget    *gp_file_row_new      (GpUploadItem *item);
 GpUploadItem *gp_file_row_get_item (GpFileRow    *self);
+const char   *gp_file_row_failure_hint (GpStage     stage,
+                                        const char *code);
 
 G_END_DECLS

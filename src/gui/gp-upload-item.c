@@ -24,6 +24,7 @@ struct _GpUploadItem
   GpUploadResult *result;
   double          progress;
   gboolean        checking;
+  char           *notice;
 };
 
 G_DEFINE_FINAL_TYPE (GpUploadItem, gp_upload_item, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ enum {
   PROP_THUMBNAIL,
   PROP_PROGRESS,
   PROP_RESULT,
+  PROP_NOTICE,
   N_PROPS
 };
 
@@ -59,6 +61,7 @@ gp_upload_item_finalize (GObject *object)
   g_clear_object (&self->thumbnail);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->report, gp_check_report_unref);
   g_clear_pointer (&self->result, gp_upload_result_unref);
 
@@ -95,6 +98,9 @@ gp_upload_item_get_property (GObject    *object,
       break;
     case PROP_RESULT:
       g_value_set_boxed (value, self->result);
+      break;
+    case PROP_NOTICE:
+      g_value_set_string (value, self->notice);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -135,6 +141,9 @@ gp_upload_item_set_property (GObject      *object,
     case PROP_RESULT:
       gp_upload_item_set_result (self, g_value_get_boxed (value));
       break;
+    case PROP_NOTICE:
+      gp_upload_item_set_notice (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -174,6 +183,11 @@ gp_upload_item_class_init (GpUploadItemClass *klass)
   properties[PROP_RESULT] =
     g_param_spec_boxed ("result", NULL, NULL, GP_TYPE_UPLOAD_RESULT,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Translated words about the upload beside the result, e.g. that the
+   * same bytes were uploaded before and were skipped. */
+  properties[PROP_NOTICE] =
+    g_param_spec_string ("notice", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -330,6 +344,26 @@ gp_upload_item_set_result (GpUploadItem   *self,
   g_clear_pointer (&self->result, gp_upload_result_unref);
   self->result = result;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+const char *
+gp_upload_item_get_notice (GpUploadItem *self)
+{
+  g_return_val_if_fail (GP_IS_UPLOAD_ITEM (self), NULL);
+  return self->notice;
+}
+
+void
+gp_upload_item_set_notice (GpUploadItem *self,
+                           const char   *notice)
+{
+  g_return_if_fail (GP_IS_UPLOAD_ITEM (self));
+
+  if (g_strcmp0 (self->notice, notice) == 0)
+    return;
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
 }
 
 /* Passed every check for the current gateway, and not sent (or being

@@ -38,6 +38,9 @@ void            gp_upload_item_set_progress   (GpUploadItem   *self,
 GpUploadResult *gp_upload_item_get_result     (GpUploadItem   *self);
 void            gp_upload_item_set_result     (GpUploadItem   *self,
                                                GpUploadResult *result);
+const char     *gp_upload_item_get_notice     (GpUploadItem   *self);
+void            gp_upload_item_set_notice     (GpUploadItem   *self,
+                                               const char     *notice);
 gboolean        gp_upload_item_is_ready       (GpUploadItem   *self);
 gboolean        gp_upload_item_is_refused     (GpUploadItem   *self);
 

@@ -15,6 +15,9 @@
 #include <adwaita.h>
 
 #include "gp-application.h"
+#include "gp-profile-selector.h"
+#include "gp-sandbox.h"
+#include "gp-upload-controller.h"
 #include "gp-upload-page.h"
 
 G_BEGIN_DECLS
@@ -40,5 +43,12 @@ void              gp_window_open_files           (GpWindow       *self,
                                                   int             n_files);
 void              gp_window_add_toast            (GpWindow       *self,
                                                   AdwToast       *toast);
+void              gp_window_start                (GpWindow       *self);
+GpProfileList    *gp_window_get_profile_list     (GpWindow       *self);
+GpProfileSelector *gp_window_get_profile_selector (GpWindow      *self);
+GpSandbox        *gp_window_get_sandbox          (GpWindow       *self);
+GpHistory        *gp_window_get_history          (GpWindow       *self);
+GpUploadController *gp_window_get_upload_controller (GpWindow    *self);
+gboolean          gp_window_get_sandbox_shown    (GpWindow       *self);
 
 G_END_DECLS
