@@ -34,7 +34,7 @@ export PATH
 
 # The build tree's translations, laid out as gettext expects.
 locales=$(mktemp -d)
-trap 'rm -rf "$locales"' EXIT
+trap 'rm -rf "$locales" "${named:-}"' EXIT
 for mo in "$build"/po/*/LC_MESSAGES/gatepost.mo; do
   [ -e "$mo" ] || continue
   lang=$(basename "$(dirname "$(dirname "$mo")")")
@@ -84,6 +84,35 @@ shoot_uploaded() {
   echo "screenshots: $out/$name.png"
 }
 
+# The History view after a second Sandbox batch (run after shoot_uploaded,
+# so the history holds both batches): Ctrl+F opens it with the search
+# focused.
+shoot_history() {
+  local name=$1; shift
+  local pid wid
+
+  GSETTINGS_SCHEMA_DIR="$build/data" GATEPOST_LOCALEDIR="$locales" "$app" "$@" &
+  pid=$!
+  wid=$(timeout 20 xdotool search --sync --onlyvisible --limit 1 --name '^Gatepost$')
+  sleep 6
+  xdotool windowfocus --sync "$wid"
+  xdotool key ctrl+Return
+  sleep 5
+  xdotool key ctrl+f
+  sleep 2
+  import -window "$wid" "$out/$name.png"
+  gdbus call --session --dest io.github.gatepost.Gatepost \
+    --object-path /io/github/gatepost/Gatepost \
+    --method org.gtk.Actions.Activate quit "[]" "{}" >/dev/null
+  wait "$pid"
+  echo "screenshots: $out/$name.png"
+}
+
+# Files with Chinese names and bytes of their own, so none is a duplicate.
+named=$(mktemp -d)
+{ cat "$media/licence-scan.png"; printf 'gatepost-screenshot'; } > "$named/营业执照 2026.png"
+{ cat "$media/shop-photo.jpg"; printf 'gatepost-screenshot'; } > "$named/门店照片.jpg"
+
 files=("$media/shop-photo.jpg" "$media/licence-scan.png" "$media/clip.mp4" "$media/invoice.pdf"
        "$media/animation.gif")
 video_first=("$media/clip.mp4" "$media/shop-photo.jpg" "$media/licence-scan.png"
@@ -100,4 +129,6 @@ for lang in en zh_CN; do
   # A fresh history per language, so that nothing counts as uploaded before.
   rm -rf "$XDG_DATA_HOME/gatepost/history.sqlite3"*
   shoot_uploaded "upload-sandbox-$lang" "$media/shop-photo.jpg" "$media/licence-scan.png"
+  shoot_history "history-$lang" "$named/营业执照 2026.png" "$named/门店照片.jpg" \
+    "$media/clip.mp4" "$media/animation.gif"
 done
