@@ -29,12 +29,15 @@ if grep -q -- '--filesystem\|--talk-name=org.freedesktop.secrets' <<<"$args"; th
   echo "the manifest asks for file-system or keyring access it must not need"
   exit 1
 fi
-modules=$(grep -o '"name" *: *"[^"]*"' <<<"$args" | sed 's/.*: *"//; s/"$//')
-if [ "$modules" != "gatepost" ]; then
+# poppler-glib (PDF previews) is not in the GNOME runtime, so it is built
+# first; then the app itself.
+modules=$(grep -o '"name" *: *"[^"]*"' <<<"$args" | sed 's/.*: *"//; s/"$//' | tr '\n' ' ')
+if [ "$modules" != "poppler gatepost " ]; then
   echo "unexpected module list: $modules"
   exit 1
 fi
 grep -q '"run-tests" *: *true' <<<"$args" || { echo "run-tests is not enabled"; exit 1; }
 grep -q 'meson test --setup=bare' <<<"$args" || { echo "the tests do not use the bare setup"; exit 1; }
 grep -q '"type" *: *"dir"' <<<"$args" || { echo "the app is not built from the local tree"; exit 1; }
+grep -q '"sha256" *: *"[0-9a-f]\{64\}"' <<<"$args" || { echo "a downloaded source has no sha256"; exit 1; }
 echo "manifest ok: gatepost module from the tree, tests run, permissions: $(echo $actual_args)"
