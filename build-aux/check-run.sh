@@ -37,6 +37,8 @@ gdbus call --session --dest io.github.gatepost.Gatepost \
 wait "$pid"
 if kill -0 "$sim" 2>/dev/null; then
   echo "check-run: gatepost-sim still runs after the app quit" >&2
+  ps -o pid,ppid,stat,cmd -p "$sim" >&2 || true
+  tail -20 "$log" >&2
   exit 1
 fi
 echo "check-run: OK (the simulator stopped with the app)"
