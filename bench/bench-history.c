@@ -11,6 +11,10 @@
  * the ratio of the medians.
  *
  *   bench-history [ROWS] [--iterations N] [--keep]
+ *   bench-history [ROWS] --fill PATH
+ *
+ * --fill only creates the history file PATH (its folder must exist) with
+ * ROWS rows and exits: bench/gui-history opens it in the GUI.
  *
  * The last line, for bench/run, is `RESULT {json}`: median and p99 of every
  * search (not count) of every kind pooled, the same for the plain scan, the
@@ -41,6 +45,8 @@ static const char * const en_words[] = {
   "cashier", "product", "contract", "invoice", "menu", "storefront", "permit", "signboard",
 };
 static const char * const extensions[] = { ".jpg", ".jpeg", ".png", ".bmp", ".pdf", ".mp4" };
+/* The format the history records for each of extensions[]. */
+static const char * const formats[] = { "jpeg", "jpeg", "png", "bmp", "pdf", "mp4" };
 static const char * const profiles[][3] = {
   { "Shop A", "pid-a", "alipay" },
   { "旗舰店", "pid-b", "alipay" },
@@ -73,9 +79,13 @@ random_string (GRand      *rand,
 }
 
 static char *
-random_filename (GRand *rand)
+random_filename (GRand       *rand,
+                 const char **format)
 {
-  const char *ext = extensions[g_rand_int_range (rand, 0, G_N_ELEMENTS (extensions))];
+  int e = g_rand_int_range (rand, 0, G_N_ELEMENTS (extensions));
+  const char *ext = extensions[e];
+
+  *format = formats[e];
 
   switch (g_rand_int_range (rand, 0, 4))
     {
@@ -134,7 +144,8 @@ fill (const char *path,
   for (guint i = 0; i < rows; i++)
     {
       const char * const *p = profiles[g_rand_int_range (rand, 0, G_N_ELEMENTS (profiles))];
-      g_autofree char *filename = random_filename (rand);
+      const char *format = NULL;
+      g_autofree char *filename = random_filename (rand, &format);
       g_autofree char *file = g_strconcat ("/home/merchant/资料/", filename, NULL);
       g_autofree char *sha = random_string (rand, "0123456789abcdef", 64);
       g_autofree char *media_id = NULL;
@@ -158,7 +169,7 @@ fill (const char *path,
       sqlite3_bind_text (stmt, 6, file, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 7, filename, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 8, g_rand_int_range (rand, 10000, 5000000));
-      sqlite3_bind_text (stmt, 9, "jpeg", -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 9, format, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 10, sha, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 11, status, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 12, code != NULL ? "gateway" : NULL, -1, SQLITE_STATIC);
@@ -432,6 +443,7 @@ main (int   argc,
   guint rows = 100000;
   guint iterations = 100;
   gboolean keep = FALSE;
+  const char *fill_path = NULL;
   sqlite3 *db = NULL;
   GStatBuf st;
   gint64 t0;
@@ -448,13 +460,34 @@ main (int   argc,
         keep = TRUE;
       else if (strcmp (argv[i], "--iterations") == 0 && i + 1 < argc)
         iterations = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (strcmp (argv[i], "--fill") == 0 && i + 1 < argc)
+        fill_path = argv[++i];
       else
         rows = (guint) g_ascii_strtoull (argv[i], NULL, 10);
     }
   if (rows == 0 || iterations == 0)
     {
-      fprintf (stderr, "usage: bench-history [ROWS] [--iterations N] [--keep]\n");
+      fprintf (stderr, "usage: bench-history [ROWS] [--iterations N] [--keep]\n"
+                       "       bench-history [ROWS] --fill PATH\n");
       return 2;
+    }
+
+  if (fill_path != NULL)
+    {
+      history = gp_history_open_sync (fill_path, GP_HISTORY_OPEN_NONE, NULL, &error);
+      if (history == NULL)
+        {
+          fprintf (stderr, "bench-history: %s\n", error->message);
+          return 1;
+        }
+      g_clear_object (&history);
+      t0 = g_get_monotonic_time ();
+      media_ids = fill (fill_path, rows);
+      printf ("rows: %u, filled in %.1f s", rows, (g_get_monotonic_time () - t0) / 1e6);
+      if (g_stat (fill_path, &st) == 0)
+        printf (", file %.1f MB", st.st_size / 1e6);
+      printf ("\n");
+      return 0;
     }
 
   dir = g_dir_make_tmp ("gatepost-bench-XXXXXX", &error);
