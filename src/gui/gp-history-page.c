@@ -420,6 +420,35 @@ new_cell_label (const char *css_class)
   return label;
 }
 
+/* A cell's tooltip (the file's path, a failure's message) is looked up
+ * when the pointer rests on it, not set at every bind: in GTK 4.8,
+ * gtk_widget_set_tooltip_text() on a visible widget queries the pointer
+ * (two synchronous round trips to the X server), and a list binds a few
+ * hundred cells when a count arrives, even on a page not shown. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "gp-list-item");
+  GpHistoryItem *item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  GpHistoryEntry *e = item != NULL ? gp_history_item_get_entry (item) : NULL;
+  const char *text;
+
+  if (e == NULL)
+    return FALSE;
+  text = column == COLUMN_FILE ? e->path : e->message;
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -462,6 +491,12 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     }
 
   g_object_set_data (G_OBJECT (cell), "gp-list-item", list_item);
+  if (column == COLUMN_FILE || column == COLUMN_STATUS)
+    {
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb),
+                        GINT_TO_POINTER (column));
+    }
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (row_pressed_cb), cell);
   gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
@@ -508,7 +543,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     case COLUMN_FILE:
       /* The placeholder of a row whose page is still being read. */
       gtk_label_set_text (GTK_LABEL (cell), e != NULL ? e->filename : "…");
-      gtk_widget_set_tooltip_text (cell, e != NULL ? e->path : NULL);
       break;
 
     case COLUMN_PROFILE:
@@ -520,7 +554,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
 
     case COLUMN_STATUS:
       set_status_badge (cell, e);
-      gtk_widget_set_tooltip_text (cell, e != NULL ? e->message : NULL);
       break;
 
     case COLUMN_MEDIA_ID:

@@ -309,6 +309,83 @@ test_list_search_filter (void)
   close_window (window);
 }
 
+/* The mapped cells of the list (the page tags each with its list item). */
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *cells)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (g_object_get_data (G_OBJECT (widget), "gp-list-item") != NULL)
+    {
+      g_ptr_array_add (cells, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, cells);
+}
+
+static GtkWidget *
+find_cell (GPtrArray  *cells,
+           const char *text)
+{
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (cells, i);
+
+      if (GTK_IS_LABEL (cell) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (cell)), text) == 0)
+        return cell;
+    }
+
+  return NULL;
+}
+
+static gboolean
+query_tooltip (GtkWidget *cell)
+{
+  g_autoptr(GObject) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  if (!gtk_widget_get_has_tooltip (cell))
+    return FALSE;
+  g_signal_emit_by_name (cell, "query-tooltip", 2, 2, FALSE, tooltip, &shown);
+
+  return shown;
+}
+
+/* A file's path and a failure's message show when the pointer rests on
+ * the cell; a row with nothing more to say has no tooltip. (The page looks
+ * them up on hover rather than setting them at each bind.) */
+static void
+test_cell_tooltips (void)
+{
+  g_autoptr(GpHistory) history = open_filled_history (small_rows, G_N_ELEMENTS (small_rows), NULL);
+  GpHistoryPage *page = gp_history_page_new ();
+  GtkWindow *window = new_window (GTK_WIDGET (page));
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  GtkWidget *file, *failed, *succeeded;
+
+  gp_history_page_set_history (page, history);
+  wait_for_rows (page, G_N_ELEMENTS (small_rows), "all rows");
+  gp_test_drain ();
+  collect_cells (GTK_WIDGET (gp_history_page_get_column_view (page)), cells);
+  g_assert_cmpuint (cells->len, ==, 5 * G_N_ELEMENTS (small_rows));
+
+  file = find_cell (cells, "legal-id-front.png");
+  failed = find_cell (cells, "Failed");
+  succeeded = find_cell (cells, "Succeeded");
+  g_assert_nonnull (file);
+  g_assert_nonnull (failed);
+  g_assert_nonnull (succeeded);
+  g_assert_true (query_tooltip (file));
+  g_assert_true (query_tooltip (failed));
+  g_assert_false (query_tooltip (succeeded));
+
+  close_window (window);
+}
+
 typedef struct
 {
   char     *text;
@@ -892,6 +969,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/gui/history/export-csv", test_export_csv);
   g_test_add_func ("/gatepost/gui/history/model-100k", test_model_large);
   g_test_add_func ("/gatepost/gui/history/page-100k", test_page_large);
+  g_test_add_func ("/gatepost/gui/history/cell-tooltips", test_cell_tooltips);
 
   return g_test_run ();
 }
