@@ -41,6 +41,7 @@ struct _GpHistoryPage
   GStrv               profiles;
   gboolean            disposed;
   gboolean            open_started;
+  gboolean            list_attached;
 
   AdwToastOverlay    *toast_overlay;
   GtkSearchEntry     *search_entry;
@@ -1219,12 +1220,24 @@ gp_history_page_finalize (GObject *object)
 }
 
 /* The default history is opened when the page is first shown, not when
- * it is built: a window that shares its own GpHistory through
+ * it is built (and the list is attached to its rows then): a window that shares its own GpHistory through
  * gp_history_page_set_history() before then never opens a second one. */
 static void
 gp_history_page_map (GtkWidget *widget)
 {
   GpHistoryPage *self = GP_HISTORY_PAGE (widget);
+
+  /* The list gets its rows when the page is first shown. A column view
+   * that has never been allocated (a page the window has not shown yet)
+   * builds and binds a couple of hundred rows when the count arrives, and
+   * asks for their pages: work and memory for rows nobody sees, on the
+   * main thread while the window starts. The model itself counts and
+   * reads the first page meanwhile, so the rows are ready when shown. */
+  if (!self->list_attached)
+    {
+      self->list_attached = TRUE;
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+    }
 
   GTK_WIDGET_CLASS (gp_history_page_parent_class)->map (widget);
 
@@ -1313,7 +1326,6 @@ gp_history_page_init (GpHistoryPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "gp-history-page");
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   setup_columns (self);
   setup_gateway_filter (self);
   gp_history_page_set_profiles (self, NULL);

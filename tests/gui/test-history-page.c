@@ -871,6 +871,52 @@ test_page_large (void)
   close_window (window);
 }
 
+static gboolean
+page_rows_shown (gpointer data)
+{
+  GPtrArray *cells = g_ptr_array_new ();
+  gboolean shown;
+
+  collect_cells (GTK_WIDGET (gp_history_page_get_column_view (data)), cells);
+  shown = cells->len > 0;
+  g_ptr_array_unref (cells);
+
+  return shown;
+}
+
+/* A History page the window has not shown yet counts the rows and reads
+ * the first page, and no more: its list builds no rows nobody sees (a
+ * never-allocated column view builds a couple of hundred, asking for
+ * their pages). Shown, it lists the rows already read. */
+static void
+test_hidden_page_large (void)
+{
+  g_autoptr(GpHistory) history = large_history ();
+  AdwViewStack *stack = ADW_VIEW_STACK (adw_view_stack_new ());
+  GtkWindow *window;
+  GpHistoryPage *page = gp_history_page_new ();
+  GpHistoryModel *model = gp_history_page_get_model (page);
+  void *args[2] = { page, (char *) "file-100000.jpg" };
+
+  adw_view_stack_add_named (stack, adw_status_page_new (), "other");
+  adw_view_stack_add_named (stack, GTK_WIDGET (page), "history");
+  adw_view_stack_set_visible_child_name (stack, "other");
+  window = new_window (GTK_WIDGET (stack));
+  gp_history_page_set_history (page, history);
+  gp_test_wait_until (first_row_loaded, model, "the count and the first page");
+  gp_test_drain ();
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, LARGE_ROWS);
+  g_assert_cmpuint (gp_history_model_get_n_page_loads (model), ==, 1);
+
+  adw_view_stack_set_visible_child_name (stack, "history");
+  gp_test_wait_until (page_rows_shown, page, "the list's rows");
+  gp_test_wait_until (text_shows, args, "the newest row");
+  g_assert_cmpstr (gp_history_page_get_state (page), ==, "list");
+
+  close_window (window);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Screenshot                                                                */
 
@@ -970,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/gatepost/gui/history/model-100k", test_model_large);
   g_test_add_func ("/gatepost/gui/history/page-100k", test_page_large);
   g_test_add_func ("/gatepost/gui/history/cell-tooltips", test_cell_tooltips);
+  g_test_add_func ("/gatepost/gui/history/hidden-page-100k", test_hidden_page_large);
 
   return g_test_run ();
 }
