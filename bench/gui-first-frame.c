@@ -22,6 +22,9 @@
  * gatepost executable exports (gp_history_page_get_state() and
  * gp_history_item_get_entry()); the cells are the widgets the page tags
  * with "gp-list-item".
+ *
+ * GP_BENCH_SMAPS=FILE copies /proc/self/smaps to FILE before the process
+ * ends, to see where its memory went.
  */
 
 #define _GNU_SOURCE
@@ -54,7 +57,10 @@ finish (gint64      frame_ns,
         guint       cells)
 {
   const char *out = g_getenv ("GP_BENCH_FIRST_FRAME");
+  const char *smaps = g_getenv ("GP_BENCH_SMAPS");
   FILE *f;
+  char *contents = NULL;
+  gsize length;
 
   if (out != NULL && (f = fopen (out, "w")) != NULL)
     {
@@ -65,6 +71,8 @@ finish (gint64      frame_ns,
                  first_frame_ns, request_ns, frame_ns, state, cells);
       fclose (f);
     }
+  if (smaps != NULL && g_file_get_contents ("/proc/self/smaps", &contents, &length, NULL))
+    g_file_set_contents (smaps, contents, length, NULL);
   _exit (0);
 }
 
