@@ -38,10 +38,12 @@ struct _GpCheckReport
   GpFormat        format;
   guint64         size;
   gint64          mtime_ns;
+  gint64          ctime_ns;
   dev_t           dev;
   ino_t           ino;
   char            sha256[65];
   char            md5[33];
+  gboolean        digests_deferred;  /* sha256 is set by the upload */
   guint           width;
   guint           height;
   gboolean        has_dimensions;
@@ -461,6 +463,13 @@ stat_mtime_ns (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
+/* Unlike the modification time, no program can set the change time back. */
+static gint64
+stat_ctime_ns (const struct stat *st)
+{
+  return (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec;
+}
+
 static void
 hex_digest (const guint8 *digest,
             gsize         len,
@@ -518,11 +527,13 @@ read_full (int     fd,
   return done;
 }
 
-/* MD5 runs on a thread of its own beside the read + SHA-256 loop. It is the
- * slower digest (nettle's MD5 about 420 MB/s, SHA-256 with SHA-NI about
- * 950 MB/s), so on two cores a check takes about as long as MD5 alone
- * instead of the sum of both (bench/check). Two chunk buffers go back and
- * forth between the threads through two queues. */
+/* MD5, when asked for, runs on a thread of its own beside the read +
+ * SHA-256 loop. It is the slower digest (MD5 has no CPU instructions of its
+ * own; SHA-256 has SHA-NI: on the benchmark machine openssl's MD5 runs at
+ * 0.77 GB/s and its SHA-256 at 1.8 GB/s), so on two cores a check with MD5
+ * takes about as long as MD5 alone instead of the sum of both (bench/check).
+ * Two chunk buffers go back and forth between the threads through two
+ * queues. */
 typedef struct
 {
   guint8 *data;
@@ -592,52 +603,110 @@ md5_worker_free (Md5Worker *w)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Md5Worker, md5_worker_free)
 
+/* Type and dimensions from the first chunk of the file. */
+static void
+sniff_head (GpCheckReport *self,
+            const guint8  *buf,
+            gsize          n)
+{
+  self->head_len = MIN (n, sizeof self->head);
+  memcpy (self->head, buf, self->head_len);
+  self->format = gp_sniff_format (buf, n);
+  self->has_dimensions = gp_sniff_dimensions (self->format, buf, n,
+                                              &self->width, &self->height);
+  /* Images carry their size in a fixed header; a JPEG's SOF may sit past
+   * the first chunk of a very large file. */
+  self->header_damaged = !self->has_dimensions &&
+                         (self->format == GP_FORMAT_PNG ||
+                          self->format == GP_FORMAT_GIF ||
+                          self->format == GP_FORMAT_BMP ||
+                          (self->format == GP_FORMAT_JPEG && n < CHUNK_SIZE));
+}
+
+static void
+set_read_problem (GpCheckReport *self,
+                  int            saved_errno)
+{
+  set_file_problem (self, GP_CHECK_UNREADABLE,
+                    g_strdup_printf (_("Could not read the file: %s"), g_strerror (saved_errno)));
+}
+
+/* GP_FILE_CHECK_DEFER_DIGESTS: the first chunk only. */
+static void
+read_head (GpCheckReport *self,
+           int            fd)
+{
+  g_autofree guint8 *buf = g_malloc (CHUNK_SIZE);
+  gssize n = read_full (fd, buf, CHUNK_SIZE);
+
+  if (n < 0)
+    {
+      set_read_problem (self, errno);
+      return;
+    }
+  if (n == 0)
+    {
+      set_file_problem (self, GP_CHECK_FILE_CHANGED,
+                        g_strdup (_("The file became empty while it was being checked; "
+                                    "check it again")));
+      return;
+    }
+  sniff_head (self, buf, n);
+  self->digests_deferred = TRUE;
+}
+
 /* Reads the whole file once: sniff and dimensions from the first chunk,
- * SHA-256 and (on the MD5 thread) MD5 over every chunk. Never holds more
- * than two chunks. Returns FALSE only when cancelled; read failures become
- * problems. */
+ * SHA-256 and (with @want_md5, on the MD5 thread) MD5 over every chunk.
+ * Never holds more than two chunks. Returns FALSE only when cancelled;
+ * read failures become problems. */
 static gboolean
 read_and_hash (GpCheckReport  *self,
                int             fd,
+               gboolean        want_md5,
                GCancellable   *cancellable,
                GError        **error)
 {
   g_auto(Hashes) h = { NULL, NULL };
   g_autoptr(Md5Worker) md5 = NULL;   /* after h: freed before h */
+  g_autofree guint8 *own = NULL;     /* the one buffer, without MD5 */
   guint8 digest[32];
   guint64 total = 0;
   gboolean first = TRUE;
 
   if (gnutls_hash_init (&h.sha256, GNUTLS_DIG_SHA256) < 0 ||
-      gnutls_hash_init (&h.md5, GNUTLS_DIG_MD5) < 0)
+      (want_md5 && gnutls_hash_init (&h.md5, GNUTLS_DIG_MD5) < 0))
     {
       set_file_problem (self, GP_CHECK_UNREADABLE,
                         g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
       return TRUE;
     }
-  md5 = md5_worker_new (h.md5);
+  if (want_md5)
+    md5 = md5_worker_new (h.md5);
+  else
+    own = g_malloc (CHUNK_SIZE);
 
   for (;;)
     {
-      Chunk *c;
+      Chunk *c = NULL;
       guint8 *buf;
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      c = g_async_queue_pop (md5->empty);
-      buf = c->data;
+      if (md5 != NULL)
+        {
+          c = g_async_queue_pop (md5->empty);
+          buf = c->data;
+        }
+      else
+        buf = own;
       n = read_full (fd, buf, CHUNK_SIZE);
-      if (n <= 0)
+      if (n <= 0 && c != NULL)
         g_async_queue_push (md5->empty, c);
       if (n < 0)
         {
-          int saved_errno = errno;
-
-          set_file_problem (self, GP_CHECK_UNREADABLE,
-                            g_strdup_printf (_("Could not read the file: %s"),
-                                             g_strerror (saved_errno)));
+          set_read_problem (self, errno);
           return TRUE;
         }
       if (n == 0)
@@ -645,24 +714,16 @@ read_and_hash (GpCheckReport  *self,
 
       if (first)
         {
-          self->head_len = MIN ((gsize) n, sizeof self->head);
-          memcpy (self->head, buf, self->head_len);
-          self->format = gp_sniff_format (buf, n);
-          self->has_dimensions = gp_sniff_dimensions (self->format, buf, n,
-                                                      &self->width, &self->height);
-          /* Images carry their size in a fixed header; a JPEG's SOF may
-           * sit past the first chunk of a very large file. */
-          self->header_damaged = !self->has_dimensions &&
-                                 (self->format == GP_FORMAT_PNG ||
-                                  self->format == GP_FORMAT_GIF ||
-                                  self->format == GP_FORMAT_BMP ||
-                                  (self->format == GP_FORMAT_JPEG && (gsize) n < CHUNK_SIZE));
+          sniff_head (self, buf, n);
           first = FALSE;
         }
 
       gnutls_hash (h.sha256, buf, n);
-      c->len = n;
-      g_async_queue_push (md5->full, c);
+      if (c != NULL)
+        {
+          c->len = n;
+          g_async_queue_push (md5->full, c);
+        }
       total += n;
     }
   g_clear_pointer (&md5, md5_worker_free);
@@ -681,16 +742,20 @@ read_and_hash (GpCheckReport  *self,
 
   gnutls_hash_output (h.sha256, digest);
   hex_digest (digest, 32, self->sha256);
-  gnutls_hash_output (h.md5, digest);
-  hex_digest (digest, 16, self->md5);
+  if (want_md5)
+    {
+      gnutls_hash_output (h.md5, digest);
+      hex_digest (digest, 16, self->md5);
+    }
 
   return TRUE;
 }
 
 static gboolean
-inspect (GpCheckReport  *self,
-         GCancellable   *cancellable,
-         GError        **error)
+inspect (GpCheckReport    *self,
+         GpFileCheckFlags  flags,
+         GCancellable     *cancellable,
+         GError          **error)
 {
   struct stat st;
   int fd;
@@ -738,6 +803,7 @@ inspect (GpCheckReport  *self,
 
   self->size = st.st_size;
   self->mtime_ns = stat_mtime_ns (&st);
+  self->ctime_ns = stat_ctime_ns (&st);
   self->dev = st.st_dev;
   self->ino = st.st_ino;
 
@@ -748,7 +814,16 @@ inspect (GpCheckReport  *self,
       return TRUE;
     }
 
-  ret = read_and_hash (self, fd, cancellable, error);
+  if (flags & GP_FILE_CHECK_DEFER_DIGESTS)
+    {
+      ret = TRUE;
+      read_head (self, fd);
+    }
+  else
+    ret = read_and_hash (self, fd,
+                         (flags & GP_FILE_CHECK_ALL_DIGESTS) ||
+                         self->gateway == GP_GATEWAY_WECHATPAY_V2,
+                         cancellable, error);
   close (fd);
 
   return ret;
@@ -758,18 +833,21 @@ inspect (GpCheckReport  *self,
  * gp_file_check_sync:
  * @path: the file, absolute or relative to the working directory
  * @gateway: whose rules apply
+ * @flags: which digests, if any, to compute now
  *
  * Checks @path: type from magic bytes, size against the gateway's limit,
- * SHA-256 and MD5 in one streaming pass, image dimensions. A file that
- * fails a rule gives a report with problems, not an error.
+ * image dimensions, and in the same streaming pass SHA-256, plus MD5 where
+ * WeChat Pay v2 needs it or @flags ask for it. A file that fails a rule
+ * gives a report with problems, not an error.
  *
  * Returns: (transfer full): the report, or %NULL when cancelled
  */
 GpCheckReport *
-gp_file_check_sync (const char     *path,
-                    GpGatewayKind   gateway,
-                    GCancellable   *cancellable,
-                    GError        **error)
+gp_file_check_sync (const char        *path,
+                    GpGatewayKind      gateway,
+                    GpFileCheckFlags   flags,
+                    GCancellable      *cancellable,
+                    GError           **error)
 {
   g_autoptr(GpCheckReport) self = NULL;
 
@@ -779,7 +857,7 @@ gp_file_check_sync (const char     *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = gp_check_report_new (path, gateway);
-  if (!inspect (self, cancellable, error))
+  if (!inspect (self, flags, cancellable, error))
     return NULL;
   apply_rules (self);
 
@@ -788,8 +866,9 @@ gp_file_check_sync (const char     *path,
 
 typedef struct
 {
-  char          *path;
-  GpGatewayKind  gateway;
+  char             *path;
+  GpGatewayKind     gateway;
+  GpFileCheckFlags  flags;
 } CheckData;
 
 static void
@@ -809,7 +888,7 @@ check_thread (GTask        *task,
   GError *error = NULL;
   GpCheckReport *report;
 
-  report = gp_file_check_sync (data->path, data->gateway, cancellable, &error);
+  report = gp_file_check_sync (data->path, data->gateway, data->flags, cancellable, &error);
   if (report == NULL)
     g_task_return_error (task, error);
   else
@@ -824,6 +903,7 @@ check_thread (GTask        *task,
 void
 gp_file_check_async (const char          *path,
                      GpGatewayKind        gateway,
+                     GpFileCheckFlags     flags,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
@@ -838,6 +918,7 @@ gp_file_check_async (const char          *path,
   data = g_new0 (CheckData, 1);
   data->path = g_strdup (path);
   data->gateway = gateway;
+  data->flags = flags;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_file_check_async);
@@ -883,6 +964,8 @@ gp_check_report_evaluate (GpCheckReport *self,
   copy->format = self->format;
   copy->size = self->size;
   copy->mtime_ns = self->mtime_ns;
+  copy->ctime_ns = self->ctime_ns;
+  copy->digests_deferred = self->digests_deferred;
   copy->dev = self->dev;
   copy->ino = self->ino;
   memcpy (copy->sha256, self->sha256, sizeof copy->sha256);
@@ -903,8 +986,10 @@ gp_check_report_evaluate (GpCheckReport *self,
  * @fd: the file, opened again for upload
  *
  * Compares what was checked with what is open now: same file (device and
- * inode), same size, same modification time. The upload stage also
- * re-hashes while sending; this is the cheap first test.
+ * inode), same size, same modification time, and for a report whose
+ * digests were deferred the same change time (which no program can set
+ * back). The upload stage also hashes while sending: against the checked
+ * SHA-256, or, deferred, to record what was sent.
  *
  * Returns: %TRUE when nothing changed, else %FALSE with a
  *   %GP_CHECK_ERROR error whose message says what changed
@@ -942,7 +1027,8 @@ gp_check_report_still_matches (GpCheckReport  *self,
                    then, now);
       return FALSE;
     }
-  if (stat_mtime_ns (&st) != self->mtime_ns)
+  if (stat_mtime_ns (&st) != self->mtime_ns ||
+      (self->digests_deferred && stat_ctime_ns (&st) != self->ctime_ns))
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
                            _("The file was modified since it was checked"));
@@ -1007,13 +1093,53 @@ gp_check_report_get_mtime_ns (GpCheckReport *self)
  * gp_check_report_get_sha256:
  *
  * Returns: (nullable): 64 lower-case hex digits, or %NULL when the file
- *   could not be read whole
+ *   could not be read whole, or when its digests were deferred and no
+ *   upload has sent it whole yet
  */
 const char *
 gp_check_report_get_sha256 (GpCheckReport *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->sha256[0] ? self->sha256 : NULL;
+}
+
+/**
+ * gp_check_report_get_digests_deferred:
+ *
+ * Returns: %TRUE when the check computed no digest
+ *   (%GP_FILE_CHECK_DEFER_DIGESTS): the SHA-256 is then unknown until an
+ *   upload has sent the whole file
+ */
+gboolean
+gp_check_report_get_digests_deferred (GpCheckReport *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->digests_deferred;
+}
+
+/**
+ * gp_check_report_set_sent_sha256:
+ * @sha256_hex: the SHA-256 of the bytes an upload just sent, lower-case hex
+ *
+ * For a report whose digests were deferred: records the SHA-256 of what
+ * the first complete send read. A later attempt must send the same bytes.
+ *
+ * Returns: %TRUE if @sha256_hex was recorded or equals the recorded one,
+ *   %FALSE if it differs (the file changed between attempts)
+ */
+gboolean
+gp_check_report_set_sent_sha256 (GpCheckReport *self,
+                                 const char    *sha256_hex)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->digests_deferred, FALSE);
+  g_return_val_if_fail (sha256_hex != NULL && strlen (sha256_hex) == 64, FALSE);
+
+  if (self->sha256[0] != '\0')
+    return g_ascii_strcasecmp (self->sha256, sha256_hex) == 0;
+  g_strlcpy (self->sha256, sha256_hex, sizeof self->sha256);
+
+  return TRUE;
 }
 
 /**

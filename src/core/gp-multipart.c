@@ -171,7 +171,8 @@ gp_multipart_add_text (GpMultipart *self,
  * @filename: an ASCII-safe name (see gp_multipart_safe_filename())
  * @content_type: the part's Content-Type
  * @report: the file's passing check: path, size and SHA-256 the body
- *   streams and re-verifies
+ *   streams and re-verifies; or, when the check deferred its digests, the
+ *   report that receives the SHA-256 of the bytes sent
  */
 void
 gp_multipart_set_file (GpMultipart   *self,
@@ -185,7 +186,8 @@ gp_multipart_set_file (GpMultipart   *self,
   g_return_if_fail (header_value_is_safe (filename));
   g_return_if_fail (header_value_is_safe (content_type));
   g_return_if_fail (report != NULL);
-  g_return_if_fail (gp_check_report_get_sha256 (report) != NULL);
+  g_return_if_fail (gp_check_report_get_sha256 (report) != NULL ||
+                    gp_check_report_get_digests_deferred (report));
 
   g_free (self->file_name);
   g_free (self->file_filename);
@@ -289,6 +291,7 @@ struct _GpMultipartStream
   int               fd;
   guint64           expected_size;
   char              expected_sha256[65];
+  GpCheckReport    *deferred;    /* digests deferred: gets the SHA-256 sent */
   guint64           file_read;
   gnutls_hash_hd_t  hash;
   GError           *failure;     /* sticky: every later read repeats it */
@@ -352,7 +355,11 @@ copy_bytes (GpMultipartStream *self,
 
 /* The file's last byte has passed: it must end here and hash the same as
  * when it was checked. Only then may the tail (and so a complete body)
- * be written. */
+ * be written. When the check deferred its digests there is nothing to
+ * compare with: the file must then be untouched since the check (size,
+ * modification and change time, which any write moves), and the SHA-256 of
+ * exactly what was sent goes into the report, which a later attempt must
+ * match. */
 static gboolean
 finish_file (GpMultipartStream  *self,
              GError            **error)
@@ -380,6 +387,20 @@ finish_file (GpMultipartStream  *self,
   gnutls_hash_output (self->hash, digest);
   for (guint i = 0; i < 32; i++)
     g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+
+  if (self->deferred != NULL)
+    {
+      if (!gp_check_report_still_matches (self->deferred, self->fd, error))
+        return FALSE;
+      if (!gp_check_report_set_sent_sha256 (self->deferred, hex))
+        {
+          g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
+                               _("The file's content changed since the previous attempt "
+                                 "sent it (its SHA-256 differs); check it again"));
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   if (g_ascii_strcasecmp (hex, self->expected_sha256) != 0)
     {
@@ -535,6 +556,7 @@ gp_multipart_stream_finalize (GObject *object)
   release_file (self);
   g_clear_pointer (&self->head, g_bytes_unref);
   g_clear_pointer (&self->tail, g_bytes_unref);
+  g_clear_pointer (&self->deferred, gp_check_report_unref);
   g_clear_error (&self->failure);
 
   G_OBJECT_CLASS (gp_multipart_stream_parent_class)->finalize (object);
@@ -614,8 +636,11 @@ gp_multipart_open (GpMultipart   *self,
     }
 
   stream->expected_size = gp_check_report_get_size (self->report);
-  g_strlcpy (stream->expected_sha256, gp_check_report_get_sha256 (self->report),
-             sizeof stream->expected_sha256);
+  if (gp_check_report_get_digests_deferred (self->report))
+    stream->deferred = gp_check_report_ref (self->report);
+  else
+    g_strlcpy (stream->expected_sha256, gp_check_report_get_sha256 (self->report),
+               sizeof stream->expected_sha256);
 
   return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
@@ -666,10 +691,32 @@ stem_is_safe (const char *stem,
 }
 
 /**
+ * gp_multipart_safe_filename_needs_sha256:
+ * @original: the user's file name or path
+ *
+ * Returns: %TRUE when gp_multipart_safe_filename() would name @original by
+ *   its SHA-256 (its stem is not ASCII-safe)
+ */
+gboolean
+gp_multipart_safe_filename_needs_sha256 (const char *original)
+{
+  g_autofree char *base = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (original != NULL, TRUE);
+
+  base = g_path_get_basename (original);
+  dot = strrchr (base, '.');
+
+  return !stem_is_safe (base, dot != NULL ? (gsize) (dot - base) : strlen (base));
+}
+
+/**
  * gp_multipart_safe_filename:
  * @original: the user's file name or path
  * @format: the sniffed format, which gives the extension
- * @sha256_hex: the file's SHA-256, for names that are not ASCII-safe
+ * @sha256_hex: (nullable): the file's SHA-256, for names that are not
+ *   ASCII-safe (see gp_multipart_safe_filename_needs_sha256())
  *
  * PROTOCOLS.md 5.1: WeChat's parsers do not understand RFC 2231 and v3
  * refuses 4-byte UTF-8, so the name sent is `[A-Za-z0-9._-]` only: the
@@ -692,7 +739,7 @@ gp_multipart_safe_filename (const char *original,
   gsize stem_len;
 
   g_return_val_if_fail (original != NULL, NULL);
-  g_return_val_if_fail (sha256_hex != NULL && strlen (sha256_hex) >= 16, NULL);
+  g_return_val_if_fail (sha256_hex == NULL || strlen (sha256_hex) >= 16, NULL);
 
   base = g_path_get_basename (original);
   dot = strrchr (base, '.');
@@ -702,7 +749,10 @@ gp_multipart_safe_filename (const char *original,
 
   if (!stem_is_safe (base, stem_len))
     {
-      g_autofree char *hash = g_ascii_strdown (sha256_hex, 16);
+      g_autofree char *hash = NULL;
+
+      g_return_val_if_fail (sha256_hex != NULL, NULL);
+      hash = g_ascii_strdown (sha256_hex, 16);
 
       return ext ? g_strconcat (hash, ".", ext, NULL) : g_steal_pointer (&hash);
     }

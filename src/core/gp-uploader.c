@@ -348,6 +348,8 @@ file_job_finish (GpUploadJob    *job,
   gp_upload_result_set_attempts (result, job->attempts);
   gp_upload_result_set_duration_ms (result,
                                     (g_get_monotonic_time () - job->started_us) / 1000);
+  /* Deferred digests: known once a send read the whole file. */
+  gp_upload_result_set_sha256 (result, gp_check_report_get_sha256 (job->report));
 
   if (batch->journal == NULL || job->history_id <= 0)
     {

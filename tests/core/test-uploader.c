@@ -713,7 +713,7 @@ make_file (const char *name,
   g_file_set_contents (path, (const char *) data, size, &error);
   g_assert_no_error (error);
 
-  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, &error);
+  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
 
@@ -1701,7 +1701,7 @@ streaming_child (void)
   g_assert_cmpint (fwrite ("\0\0\0\x20" "ftypisom", 1, 12, f), ==, 12);
   g_assert_cmpint (ftruncate (fileno (f), size), ==, 0);
   fclose (f);
-  g_ptr_array_add (reports, gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, &error));
+  g_ptr_array_add (reports, gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (g_ptr_array_index (reports, 0)));
 
