@@ -20,6 +20,7 @@
 
 #include "gp-error.h"
 #include "gp-gateway-info.h"
+#include "gp-hash-worker.h"
 
 /* One read size for sniffing and hashing: large enough that the JPEG SOF
  * marker behind a big EXIF block is found in the first chunk. */
@@ -488,7 +489,6 @@ hex_digest (const guint8 *digest,
 typedef struct
 {
   gnutls_hash_hd_t sha256;
-  gnutls_hash_hd_t md5;
 } Hashes;
 
 static void
@@ -496,8 +496,6 @@ hashes_clear (Hashes *h)
 {
   if (h->sha256 != NULL)
     gnutls_hash_deinit (h->sha256, NULL);
-  if (h->md5 != NULL)
-    gnutls_hash_deinit (h->md5, NULL);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hashes, hashes_clear)
@@ -527,81 +525,6 @@ read_full (int     fd,
   return done;
 }
 
-/* MD5, when asked for, runs on a thread of its own beside the read +
- * SHA-256 loop. It is the slower digest (MD5 has no CPU instructions of its
- * own; SHA-256 has SHA-NI: on the benchmark machine openssl's MD5 runs at
- * 0.77 GB/s and its SHA-256 at 1.8 GB/s), so on two cores a check with MD5
- * takes about as long as MD5 alone instead of the sum of both (bench/check).
- * Two chunk buffers go back and forth between the threads through two
- * queues. */
-typedef struct
-{
-  guint8 *data;
-  gsize   len;       /* 0 tells the thread to stop */
-} Chunk;
-
-typedef struct
-{
-  gnutls_hash_hd_t  md5;
-  GAsyncQueue      *full;
-  GAsyncQueue      *empty;
-  GThread          *thread;
-  Chunk             chunks[2];
-} Md5Worker;
-
-static gpointer
-md5_worker_run (gpointer data)
-{
-  Md5Worker *w = data;
-
-  for (;;)
-    {
-      Chunk *c = g_async_queue_pop (w->full);
-      gsize len = c->len;
-
-      if (len > 0)
-        gnutls_hash (w->md5, c->data, len);
-      g_async_queue_push (w->empty, c);
-      if (len == 0)
-        return NULL;
-    }
-}
-
-static Md5Worker *
-md5_worker_new (gnutls_hash_hd_t md5)
-{
-  Md5Worker *w = g_new0 (Md5Worker, 1);
-
-  w->md5 = md5;
-  w->full = g_async_queue_new ();
-  w->empty = g_async_queue_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (w->chunks); i++)
-    {
-      w->chunks[i].data = g_malloc (CHUNK_SIZE);
-      g_async_queue_push (w->empty, &w->chunks[i]);
-    }
-  w->thread = g_thread_new ("gp-check-md5", md5_worker_run, w);
-
-  return w;
-}
-
-/* Waits until every chunk handed over is hashed, then ends the thread. */
-static void
-md5_worker_free (Md5Worker *w)
-{
-  Chunk *c = g_async_queue_pop (w->empty);
-
-  c->len = 0;
-  g_async_queue_push (w->full, c);
-  g_thread_join (w->thread);
-  for (guint i = 0; i < G_N_ELEMENTS (w->chunks); i++)
-    g_free (w->chunks[i].data);
-  g_async_queue_unref (w->full);
-  g_async_queue_unref (w->empty);
-  g_free (w);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Md5Worker, md5_worker_free)
 
 /* Type and dimensions from the first chunk of the file. */
 static void
@@ -656,9 +579,13 @@ read_head (GpCheckReport *self,
 }
 
 /* Reads the whole file once: sniff and dimensions from the first chunk,
- * SHA-256 and (with @want_md5, on the MD5 thread) MD5 over every chunk.
- * Never holds more than two chunks. Returns FALSE only when cancelled;
- * read failures become problems. */
+ * SHA-256 over every chunk and, with @want_md5, MD5 on a thread of its own
+ * (gp-hash-worker.c). MD5 is the slower digest (it has no CPU instructions;
+ * SHA-256 has SHA-NI: on the benchmark machine openssl's MD5 runs at
+ * 0.77 GB/s and its SHA-256 at 1.8 GB/s), so on two cores a check with MD5
+ * takes about as long as MD5 alone instead of the sum of both
+ * (bench/check). Never holds more than a few chunks. Returns FALSE only
+ * when cancelled; read failures become problems. */
 static gboolean
 read_and_hash (GpCheckReport  *self,
                int             fd,
@@ -666,44 +593,36 @@ read_and_hash (GpCheckReport  *self,
                GCancellable   *cancellable,
                GError        **error)
 {
-  g_auto(Hashes) h = { NULL, NULL };
-  g_autoptr(Md5Worker) md5 = NULL;   /* after h: freed before h */
+  g_auto(Hashes) h = { NULL };
+  g_autoptr(GpHashWorker) md5 = NULL;
   g_autofree guint8 *own = NULL;     /* the one buffer, without MD5 */
   guint8 digest[32];
   guint64 total = 0;
   gboolean first = TRUE;
 
-  if (gnutls_hash_init (&h.sha256, GNUTLS_DIG_SHA256) < 0 ||
-      (want_md5 && gnutls_hash_init (&h.md5, GNUTLS_DIG_MD5) < 0))
+  if (gnutls_hash_init (&h.sha256, GNUTLS_DIG_SHA256) < 0)
     {
       set_file_problem (self, GP_CHECK_UNREADABLE,
                         g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
       return TRUE;
     }
   if (want_md5)
-    md5 = md5_worker_new (h.md5);
+    md5 = gp_hash_worker_new (GNUTLS_DIG_MD5, CHUNK_SIZE);
   else
     own = g_malloc (CHUNK_SIZE);
 
   for (;;)
     {
-      Chunk *c = NULL;
       guint8 *buf;
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      if (md5 != NULL)
-        {
-          c = g_async_queue_pop (md5->empty);
-          buf = c->data;
-        }
-      else
-        buf = own;
+      buf = md5 != NULL ? gp_hash_worker_take_chunk (md5) : own;
       n = read_full (fd, buf, CHUNK_SIZE);
-      if (n <= 0 && c != NULL)
-        g_async_queue_push (md5->empty, c);
+      if (n <= 0 && md5 != NULL)
+        gp_hash_worker_give_chunk (md5, buf, 0);
       if (n < 0)
         {
           set_read_problem (self, errno);
@@ -719,14 +638,10 @@ read_and_hash (GpCheckReport  *self,
         }
 
       gnutls_hash (h.sha256, buf, n);
-      if (c != NULL)
-        {
-          c->len = n;
-          g_async_queue_push (md5->full, c);
-        }
+      if (md5 != NULL)
+        gp_hash_worker_give_chunk (md5, buf, n);
       total += n;
     }
-  g_clear_pointer (&md5, md5_worker_free);
 
   if (total != self->size)
     {
@@ -742,9 +657,14 @@ read_and_hash (GpCheckReport  *self,
 
   gnutls_hash_output (h.sha256, digest);
   hex_digest (digest, 32, self->sha256);
-  if (want_md5)
+  if (md5 != NULL)
     {
-      gnutls_hash_output (h.md5, digest);
+      if (!gp_hash_worker_finish (md5, digest))
+        {
+          set_file_problem (self, GP_CHECK_UNREADABLE,
+                            g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
+          return TRUE;
+        }
       hex_digest (digest, 16, self->md5);
     }
 

@@ -403,6 +403,63 @@ test_deferred_changed_while_streaming (Fixture       *f,
   g_assert_null (gp_check_report_get_sha256 (report));
 }
 
+/* Above 256 KiB the SHA-256 is computed on a thread while the body is
+ * read: the same verdicts. A same-size rewrite with the mtime restored is
+ * caught by the digest; a deferred digest is the file's. */
+static void
+test_large_file_threaded_digest (Fixture       *f,
+                                 gconstpointer  data)
+{
+  gsize size = 2 * 1048576 + 4097;
+  g_autofree guint8 *content = g_malloc (size);
+  g_autofree char *expected = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *deferred_path = NULL;
+  g_autofree char *closing = NULL;
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpCheckReport) deferred = NULL;
+  g_autoptr(GpMultipart) mp = gp_multipart_new (NULL);
+  g_autoptr(GpMultipart) mp_deferred = gp_multipart_new (NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) emitted = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  char head[4096];
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    content[i] = (guint8) (i * 13 + (i >> 11));
+  memcpy (content, "%PDF-1.4\n", 9);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, content, size);
+
+  deferred = write_and_check_flags (f, "deferred.pdf", content, size,
+                                    GP_FILE_CHECK_DEFER_DIGESTS, &deferred_path);
+  gp_multipart_set_file (mp_deferred, "file", "deferred.pdf", "application/pdf", deferred);
+  body = gp_multipart_to_bytes (mp_deferred, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_check_report_get_sha256 (deferred), ==, expected);
+
+  report = write_and_check (f, "large.pdf", content, size, &path);
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==, expected);
+  gp_multipart_set_file (mp, "file", "large.pdf", "application/pdf", report);
+  stream = gp_multipart_open (mp, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_input_stream_read (stream, head, sizeof head, NULL, &error), >, 0);
+
+  /* the last byte changes, in place, and the mtime is put back */
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "!", 1, size - 1), ==, 1);
+  close (fd);
+  restore_mtime (path, report);
+
+  emitted = drain (stream, 8192, &error);
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_assert_nonnull (strstr (error->message, "SHA-256"));
+  closing = g_strdup_printf ("--%s--", gp_multipart_get_boundary (mp));
+  g_assert_false (contains (emitted, closing));
+}
+
 static void
 rewrite_during_stream (Fixture    *f,
                        const char *replacement,
@@ -676,6 +733,8 @@ main (int   argc,
               fixture_set_up, test_deferred_changed_same_size_and_mtime, fixture_tear_down);
   g_test_add ("/gatepost/multipart/deferred-changed-while-streaming", Fixture, NULL,
               fixture_set_up, test_deferred_changed_while_streaming, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/large-file-threaded-digest", Fixture, NULL,
+              fixture_set_up, test_large_file_threaded_digest, fixture_tear_down);
   g_test_add ("/gatepost/multipart/large-file-streams", Fixture, NULL,
               fixture_set_up, test_large_file_streams, fixture_tear_down);
   g_test_add ("/gatepost/multipart/async-read", Fixture, NULL,
