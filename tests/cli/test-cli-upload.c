@@ -323,12 +323,12 @@ test_duplicates (gconstpointer data)
   g_autoptr(GPtrArray) third = NULL;
   g_autoptr(JsonArray) uploads = NULL;
   JsonObject *dup;
-  const char *sha_a;
+  g_autofree char *sha_a = NULL;
 
   expect_status (gp_test_cli_run (&out, &err, "upload", "--profile", profile,
                                     "--json", a, NULL), 0, out, err);
   first = gp_test_json_lines (out);
-  sha_a = json_object_get_string_member (g_ptr_array_index (first, 0), "sha256");
+  sha_a = g_strdup (json_object_get_string_member (g_ptr_array_index (first, 0), "sha256"));
 
   /* a again, and a new file b: b goes, a is skipped */
   expect_status (gp_test_cli_run (&out2, &err2, "upload", "--profile", profile,
