@@ -522,6 +522,7 @@ attempt_sent_cb (GObject      *object,
     }
 
   attempt->connected = TRUE;
+  attempt->job->batch->session->answered++;
   attempt_touch (attempt);
 
   headers = soup_message_get_response_headers (attempt->msg);
@@ -580,6 +581,7 @@ header_is_framing (const char *name)
 static SoupMessage *
 message_for_request (GpHttpRequest  *request,
                      GInputStream   *body,
+                     gboolean        reuse,
                      GError        **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
@@ -606,6 +608,15 @@ message_for_request (GpHttpRequest  *request,
                                  (gssize) gp_http_request_get_content_length (request));
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
 
+  /* libsoup gives a POST a new connection (one TCP and TLS handshake per
+   * file, and glib-networking loads the system trust store for each) unless
+   * the message is flagged idempotent. The flag only changes which
+   * connection libsoup picks (libsoup 3.2: soup-connection-manager.c);
+   * resending is decided by the method, and any re-queue is stopped by
+   * attempt_restarted_cb. Without reuse, ask for a new connection
+   * explicitly. */
+  soup_message_add_flags (msg, reuse ? SOUP_MESSAGE_IDEMPOTENT : SOUP_MESSAGE_NEW_CONNECTION);
+
   return g_steal_pointer (&msg);
 }
 
@@ -627,7 +638,14 @@ attempt_prepare (GpUploadAttempt  *attempt,
   if (body == NULL)
     return FALSE;
 
-  attempt->msg = message_for_request (attempt->request, body, error);
+  /* The first uploads of a session open their connections in parallel:
+   * an idempotent message would wait for a connection still being set up
+   * (in case it turns out to be HTTP/2). Once an answer came back, idle
+   * kept-alive connections exist and later uploads take them. */
+  attempt->msg = message_for_request (attempt->request, body,
+                                      batch->session->reuse_connections &&
+                                      batch->session->answered > 0,
+                                      error);
   if (attempt->msg == NULL)
     return FALSE;
 

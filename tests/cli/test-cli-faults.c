@@ -381,6 +381,45 @@ assert_all_ok (Batch *b)
     g_assert_true (json_object_get_boolean_member (g_ptr_array_index (b->lines, i), "ok"));
 }
 
+/* Without a client certificate (v3, Global, Alipay) a batch reuses its
+ * kept-alive connections: at most one per file in flight. */
+static void
+test_batch_reuses_connections (gconstpointer data)
+{
+  const char *profile = data;
+  Batch b = { 0 };
+
+  gp_test_sim_fault (sim, NULL);
+  upload_batch (&b, profile, 8, "2", 0);
+  assert_all_ok (&b);
+  g_assert_cmpuint (json_array_get_length (b.uploads), ==, 8);
+  g_assert_cmpuint (b.attempts, ==, 8);
+  g_assert_cmpuint (b.connections, <=, 2);
+  batch_clear (&b);
+}
+
+/* v2 (mutual TLS): every request on a connection of its own, each one
+ * presenting the merchant's client certificate. */
+static void
+test_batch_v2_client_certificate (void)
+{
+  Batch b = { 0 };
+
+  gp_test_sim_fault (sim, NULL);
+  upload_batch (&b, "sim-wechatpay-v2", 5, "2", 0);
+  assert_all_ok (&b);
+  g_assert_cmpuint (json_array_get_length (b.uploads), ==, 5);
+  g_assert_cmpuint (b.connections, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *u = json_array_get_object_element (b.uploads, i);
+
+      g_assert_true (json_object_get_boolean_member (u, "client_certificate"));
+      g_assert_cmpint (json_object_get_int_member (u, "status"), ==, 200);
+    }
+  batch_clear (&b);
+}
+
 /* Faults that break or refuse requests on kept-alive connections in the
  * middle of a batch: every request the simulator saw is an attempt the
  * policy counted, and the batch still succeeds. */
@@ -639,6 +678,12 @@ main (int    argc,
       g_test_add_data_func (name, &tls_cases[i], test_tls);
     }
   g_test_add_func ("/gatepost/cli/faults/tls/client-cert-missing", test_tls_client_cert_missing);
+  g_test_add_data_func ("/gatepost/cli/connections/reuse/v3", "sim-wechatpay-v3",
+                        test_batch_reuses_connections);
+  g_test_add_data_func ("/gatepost/cli/connections/reuse/alipay", "sim-alipay",
+                        test_batch_reuses_connections);
+  g_test_add_func ("/gatepost/cli/connections/v2-client-certificate",
+                   test_batch_v2_client_certificate);
   g_test_add_data_func ("/gatepost/cli/connections/faults/drop",
                         "{\"mode\":\"drop\",\"count\":2}", test_batch_faults_counted);
   g_test_add_data_func ("/gatepost/cli/connections/faults/http-500",

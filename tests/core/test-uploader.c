@@ -1041,6 +1041,81 @@ test_retry_then_success (void)
   run_clear (&run);
 }
 
+static guint
+count_connections (Server *server)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < server->requests->len; i++)
+    {
+      ServerRequest *r = g_ptr_array_index (server->requests, i);
+
+      g_hash_table_add (seen, GUINT_TO_POINTER (r->connection));
+    }
+
+  return g_hash_table_size (seen);
+}
+
+/* Without a client certificate, a batch reuses its kept-alive connections:
+ * no more connections than files in flight, although every request is a
+ * POST (which libsoup would otherwise send on a new connection each). */
+static void
+test_connection_reuse (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GPtrArray) reports = make_files (10, 20 * KiB);
+  Run run;
+
+  gp_uploader_set_jobs (uploader, 2);
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_assert_true (gp_upload_result_is_ok (result_at (&run, i)));
+      g_assert_cmpuint (gp_upload_result_get_attempts (result_at (&run, i)), ==, 1);
+    }
+  g_assert_cmpuint (server->requests->len, ==, 10);
+  g_test_message ("10 uploads, --jobs 2: %u connections", count_connections (server));
+  g_assert_cmpuint (count_connections (server), <=, 2);
+
+  run_clear (&run);
+}
+
+/* With a client certificate, every request gets a connection (and a
+ * handshake presenting the certificate) of its own. */
+static void
+test_client_certificate_every_request (void)
+{
+  g_autoptr(Server) server = server_new_full ("server", TRUE);
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GTlsCertificate) client = load_certificate ("client");
+  g_autoptr(GPtrArray) reports = make_files (6, 20 * KiB);
+  Run run;
+
+  gp_uploader_set_client_certificate (uploader, client);
+  gp_uploader_set_jobs (uploader, 2);
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (gp_upload_result_is_ok (result_at (&run, i)));
+  g_assert_cmpuint (server->requests->len, ==, 6);
+  g_assert_cmpuint (count_connections (server), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      ServerRequest *r = g_ptr_array_index (server->requests, i);
+
+      g_assert_nonnull (r->client_subject);
+      g_assert_nonnull (strstr (r->client_subject, "1900000109"));
+    }
+
+  run_clear (&run);
+}
+
 /* libsoup re-queues a POST answered 421 by itself. The uploader stops that
  * re-send and lets its own policy retry with a fresh request: every request
  * the server saw is a counted attempt, each with its whole body. */
@@ -1838,6 +1913,9 @@ main (int   argc,
   g_test_add_func ("/gatepost/uploader/jobs-default", test_jobs_default);
   g_test_add_func ("/gatepost/uploader/jobs-two", test_jobs_two);
   g_test_add_func ("/gatepost/uploader/retry-then-success", test_retry_then_success);
+  g_test_add_func ("/gatepost/uploader/connection-reuse", test_connection_reuse);
+  g_test_add_func ("/gatepost/uploader/tls/client-certificate-every-request",
+                   test_client_certificate_every_request);
   g_test_add_func ("/gatepost/uploader/misdirected-not-resent",
                    test_misdirected_not_resent_by_libsoup);
   g_test_add_func ("/gatepost/uploader/no-retry", test_no_retry_when_not_retryable);
