@@ -539,12 +539,13 @@ attempt_sent_cb (GObject      *object,
 
 /* libsoup re-queues a message by itself in a few cases: for a POST, a 421
  * reply or a refused HTTP/2 stream (a reused connection that drops is
- * re-sent only for idempotent methods, not for a POST). A re-queued upload would go out again outside the retry
- * policy, with the signature of the first attempt and a body stream that
- * is already consumed. "restarted" is emitted before the message looks for
- * a connection again, and libsoup checks the cancellable before it
- * connects or writes, so cancelling here stops the message with nothing
- * more sent; the attempt ends and the policy decides. */
+ * re-sent only for idempotent methods, not for a POST). A re-queued upload
+ * would go out again outside the retry policy, with the signature of the
+ * first attempt and a body stream that is already consumed. "restarted" is
+ * emitted before the message looks for a connection again, and libsoup
+ * checks the cancellable before it connects or writes, so cancelling here
+ * stops the message with nothing more sent; the attempt ends and the
+ * policy decides. */
 static void
 attempt_restarted_cb (SoupMessage     *msg,
                       GpUploadAttempt *attempt)

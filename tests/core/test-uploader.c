@@ -117,6 +117,7 @@ server_got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   ServerRequest *r = g_new0 (ServerRequest, 1);
   GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
+  GSocket *socket;
 
   r->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
   r->nonce = g_strdup (soup_message_headers_get_one (headers, "X-Test-Nonce"));
@@ -129,13 +130,12 @@ server_got_headers_cb (SoupServerMessage *msg,
     g_object_get (peer, "subject-name", &r->client_subject, NULL);
 
   /* Connections are told apart by their socket, numbered on first use. */
-  r->connection = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (soup_server_message_get_socket (msg)),
-                                                       "test-connection"));
+  socket = soup_server_message_get_socket (msg);
+  r->connection = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (socket), "test-connection"));
   if (r->connection == 0)
     {
       r->connection = ++server->n_connections;
-      g_object_set_data (G_OBJECT (soup_server_message_get_socket (msg)), "test-connection",
-                         GUINT_TO_POINTER (r->connection));
+      g_object_set_data (G_OBJECT (socket), "test-connection", GUINT_TO_POINTER (r->connection));
     }
 
   g_ptr_array_add (server->requests, r);
