@@ -297,9 +297,12 @@ struct _GpMultipartStream
   guint64           expected_size;
   char              expected_sha256[65];
   GpCheckReport    *deferred;    /* digests deferred: gets the SHA-256 sent */
-  guint64           file_read;
+  guint64           file_read;   /* bytes of the file the stream emitted */
   gnutls_hash_hd_t  hash;        /* small files: digested in line */
-  GpHashWorker     *hasher;      /* larger ones: on a thread of its own */
+  GpHashWorker     *hasher;      /* larger ones: on a thread of its own, */
+  guint8           *ahead;       /* ... read a chunk ahead into one of its */
+  gsize             ahead_len;   /* chunks, which goes to the digest once */
+  gsize             ahead_pos;   /* it has all been emitted */
   GError           *failure;     /* sticky: every later read repeats it */
 };
 
@@ -328,6 +331,9 @@ release_file (GpMultipartStream *self)
       gnutls_hash_deinit (self->hash, NULL);
       self->hash = NULL;
     }
+  if (self->ahead != NULL)
+    gp_hash_worker_give_chunk (self->hasher, self->ahead, 0);
+  self->ahead = NULL;
   g_clear_pointer (&self->hasher, gp_hash_worker_free);
 }
 
@@ -393,6 +399,9 @@ finish_file (GpMultipartStream  *self,
 
   if (self->hasher != NULL)
     {
+      if (self->ahead != NULL)
+        gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
+      self->ahead = NULL;
       if (!gp_hash_worker_finish (self->hasher, digest))
         {
           g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FAILED,
@@ -430,6 +439,30 @@ finish_file (GpMultipartStream  *self,
   return TRUE;
 }
 
+/* Reads up to @want bytes; short only at the end of the file. */
+static gssize
+read_some (int     fd,
+           guint8 *buffer,
+           gsize   want)
+{
+  gsize done = 0;
+
+  while (done < want)
+    {
+      gssize n = read (fd, buffer + done, want - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return done > 0 ? (gssize) done : -1;
+      if (n == 0)
+        break;
+      done += n;
+    }
+
+  return done;
+}
+
 static gssize
 read_file (GpMultipartStream  *self,
            void               *buffer,
@@ -439,9 +472,27 @@ read_file (GpMultipartStream  *self,
   gsize want = (gsize) MIN ((guint64) count, self->expected_size - self->file_read);
   gssize n;
 
-  do
-    n = read (self->fd, buffer, want);
-  while (n < 0 && errno == EINTR);
+  /* libsoup asks for 8 KiB at a time; the file is read a chunk ahead, one
+   * system call per chunk, and the chunk itself is what gets digested. */
+  if (self->hasher != NULL && self->ahead_pos == self->ahead_len)
+    {
+      guint64 fetched = self->file_read;
+
+      if (self->ahead != NULL)
+        gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
+      self->ahead = gp_hash_worker_take_chunk (self->hasher);
+      self->ahead_pos = self->ahead_len = 0;
+      n = read_some (self->fd, self->ahead,
+                     (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - fetched));
+      if (n > 0)
+        self->ahead_len = n;
+    }
+  else if (self->hasher != NULL)
+    n = 1;
+  else
+    do
+      n = read (self->fd, buffer, want);
+    while (n < 0 && errno == EINTR);
 
   if (n < 0)
     {
@@ -459,7 +510,11 @@ read_file (GpMultipartStream  *self,
     }
 
   if (self->hasher != NULL)
-    gp_hash_worker_feed (self->hasher, buffer, n);
+    {
+      n = MIN (want, self->ahead_len - self->ahead_pos);
+      memcpy (buffer, self->ahead + self->ahead_pos, n);
+      self->ahead_pos += n;
+    }
   else
     gnutls_hash (self->hash, buffer, n);
   self->file_read += n;
