@@ -54,11 +54,18 @@ else
   failed=$(( failed + 1 )); status=1
 fi
 
+# Runs "$@" with the sanitizers' options exported to it alone.
+sanitized() {
+  local -x ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1:fast_unwind_on_malloc=0
+  local -x LSAN_OPTIONS="suppressions=$PWD/build-aux/lsan.supp:print_suppressions=0"
+  local -x UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  "$@"
+}
+
 if build _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled; then
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1:fast_unwind_on_malloc=0 \
-  LSAN_OPTIONS="suppressions=$PWD/build-aux/lsan.supp:print_suppressions=0" \
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    run_suite _build-sanitize --suite core --suite cli
+  sanitized run_suite _build-sanitize --suite core --suite cli
+  # and the end-to-end uploads through the simulator (about 80 s here)
+  sanitized run_suite _build-sanitize test-cli-upload
 else
   echo "test.sh: the sanitizer build failed" >&2
   failed=$(( failed + 1 )); status=1

@@ -27,7 +27,7 @@ fixture_report (void)
       };
 
       g_assert (g_file_set_contents (path, (const char *) jpeg, sizeof jpeg, NULL));
-      report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, NULL);
+      report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, NULL);
       g_assert (report != NULL && gp_check_report_is_ok (report));
     }
 

@@ -299,7 +299,9 @@ gp_cli_check (int    argc,
 
   for (guint i = 0; files[i] != NULL; i++)
     {
-      g_autoptr(GpCheckReport) report = gp_file_check_sync (files[i], gateway, NULL, NULL);
+      g_autoptr(GpCheckReport) report = NULL;
+
+      report = gp_file_check_sync (files[i], gateway, GP_FILE_CHECK_NONE, NULL, NULL);
 
       g_assert (report != NULL);
       if (!gp_check_report_is_ok (report))

@@ -267,6 +267,122 @@ cancel_on_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Alipay's request carries no digest, so a file's SHA-256 (which the
+ * history keeps) can be computed while it is sent instead of in a pass of
+ * its own before: unless it may be a duplicate, of an earlier upload (a
+ * success of the same size) or of another file of this command (same
+ * size), or its name is sent as a digest. Those files, and every file of
+ * the other gateways, are hashed first. */
+static void
+check_files (UploadRun     *run,
+             GpHistory     *history,
+             char         **files,
+             gboolean       force)
+{
+  GpGatewayKind gateway = gp_profile_get_gateway (run->profile);
+  g_autoptr(GHashTable) known_sizes = NULL;
+  g_autoptr(GHashTable) sizes_here = NULL;
+  gboolean defer = gateway == GP_GATEWAY_ALIPAY;
+
+  if (defer && !force)
+    {
+      g_autoptr(GError) error = NULL;
+
+      known_sizes = gp_history_list_succeeded_sizes_sync (history, gateway,
+                                                          gp_profile_get_id (run->profile),
+                                                          NULL, &error);
+      if (known_sizes == NULL)
+        {
+          g_printerr ("gatepost-cli: %s\n", error->message);
+          defer = FALSE;
+        }
+    }
+
+  sizes_here = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < run->n_slots; i++)
+    {
+      FileSlot *slot = &run->slots[i];
+      gint64 size;
+
+      slot->report = gp_file_check_sync (files[i], gateway,
+                                         defer ? GP_FILE_CHECK_DEFER_DIGESTS : GP_FILE_CHECK_NONE,
+                                         NULL, NULL);
+      g_assert (slot->report != NULL);
+      if (!defer || !gp_check_report_is_ok (slot->report))
+        continue;
+      size = (gint64) gp_check_report_get_size (slot->report);
+      g_hash_table_insert (sizes_here, g_memdup2 (&size, sizeof size),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sizes_here,
+                                                                                    &size)) + 1));
+    }
+  if (!defer)
+    return;
+
+  for (guint i = 0; i < run->n_slots; i++)
+    {
+      FileSlot *slot = &run->slots[i];
+      gint64 size;
+
+      if (!gp_check_report_is_ok (slot->report))
+        continue;
+      size = (gint64) gp_check_report_get_size (slot->report);
+      if ((known_sizes != NULL && g_hash_table_contains (known_sizes, &size)) ||
+          GPOINTER_TO_UINT (g_hash_table_lookup (sizes_here, &size)) > 1 ||
+          gp_multipart_safe_filename_needs_sha256 (files[i]))
+        {
+          gp_check_report_unref (slot->report);
+          slot->report = gp_file_check_sync (files[i], gateway, GP_FILE_CHECK_NONE, NULL, NULL);
+          g_assert (slot->report != NULL);
+        }
+    }
+}
+
+/* Whether file @i need not be sent: the same bytes succeeded before
+ * through this profile (the slot is then done), or an earlier file of this
+ * command has them (the slot follows it). */
+static gboolean
+is_duplicate (UploadRun  *run,
+              GpHistory  *history,
+              guint       i,
+              GHashTable *first_by_sha256,
+              gboolean    force)
+{
+  FileSlot *slot = &run->slots[i];
+  g_autoptr(GError) error = NULL;
+  gpointer leader;
+
+  if (!force &&
+      !gp_history_find_duplicate_sync (history, gp_profile_get_id (run->profile),
+                                       gp_check_report_get_sha256 (slot->report),
+                                       &slot->duplicate, NULL, &error))
+    g_printerr ("gatepost-cli: %s\n", error->message);
+  if (slot->duplicate != NULL)
+    {
+      /* Nothing is sent: the earlier success stands, with its ID and
+       * its history row, and no attempt. */
+      slot->result = gp_upload_result_new_success (slot->duplicate->media_id,
+                                                   slot->duplicate->media_url);
+      gp_upload_result_set_history_id (slot->result, slot->duplicate->id);
+      gp_upload_result_set_attempts (slot->result, 0);
+      slot->done = TRUE;
+      return TRUE;
+    }
+
+  /* The same bytes twice in one command (even under --force): one
+   * upload, one history row, one of Alipay's 5,000 slots. */
+  if (g_hash_table_lookup_extended (first_by_sha256,
+                                    gp_check_report_get_sha256 (slot->report), NULL,
+                                    (gpointer *) &leader))
+    {
+      slot->same_as = GPOINTER_TO_INT (leader);
+      return TRUE;
+    }
+  g_hash_table_insert (first_by_sha256, (gpointer) gp_check_report_get_sha256 (slot->report),
+                       GINT_TO_POINTER (i));
+
+  return FALSE;
+}
+
 /* Checks each file against the profile's gateway and looks for an earlier
  * success of the same bytes. Returns the reports to upload. */
 static GPtrArray *
@@ -279,6 +395,8 @@ prepare_files (UploadRun    *run,
   GPtrArray *to_upload = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_check_report_unref);
   g_autoptr(GHashTable) first_by_sha256 = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 succeeded = -1;
+
+  check_files (run, history, files, force);
 
   if (gateway == GP_GATEWAY_ALIPAY)
     {
@@ -294,13 +412,9 @@ prepare_files (UploadRun    *run,
   for (guint i = 0; i < run->n_slots; i++)
     {
       FileSlot *slot = &run->slots[i];
-      g_autoptr(GError) error = NULL;
-      gpointer leader;
 
       slot->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
       slot->same_as = -1;
-      slot->report = gp_file_check_sync (files[i], gateway, NULL, NULL);
-      g_assert (slot->report != NULL);
 
       if (!gp_check_report_is_ok (slot->report))
         {
@@ -308,34 +422,10 @@ prepare_files (UploadRun    *run,
           continue;
         }
 
-      if (!force &&
-          !gp_history_find_duplicate_sync (history, gp_profile_get_id (run->profile),
-                                           gp_check_report_get_sha256 (slot->report),
-                                           &slot->duplicate, NULL, &error))
-        g_printerr ("gatepost-cli: %s\n", error->message);
-      if (slot->duplicate != NULL)
-        {
-          /* Nothing is sent: the earlier success stands, with its ID and
-           * its history row, and no attempt. */
-          slot->result = gp_upload_result_new_success (slot->duplicate->media_id,
-                                                       slot->duplicate->media_url);
-          gp_upload_result_set_history_id (slot->result, slot->duplicate->id);
-          gp_upload_result_set_attempts (slot->result, 0);
-          slot->done = TRUE;
-          continue;
-        }
-
-      /* The same bytes twice in one command (even under --force): one
-       * upload, one history row, one of Alipay's 5,000 slots. */
-      if (g_hash_table_lookup_extended (first_by_sha256,
-                                        gp_check_report_get_sha256 (slot->report), NULL,
-                                        (gpointer *) &leader))
-        {
-          slot->same_as = GPOINTER_TO_INT (leader);
-          continue;
-        }
-      g_hash_table_insert (first_by_sha256, (gpointer) gp_check_report_get_sha256 (slot->report),
-                           GINT_TO_POINTER (i));
+      /* Deferred digests: no file of this size can be a duplicate. */
+      if (gp_check_report_get_sha256 (slot->report) != NULL &&
+          is_duplicate (run, history, i, first_by_sha256, force))
+        continue;
 
       if (succeeded >= 0 && gp_history_near_capacity (succeeded + to_upload->len + 1,
                                                       ALIPAY_CAPACITY))
@@ -352,31 +442,47 @@ prepare_files (UploadRun    *run,
   return to_upload;
 }
 
+/* Loads GIO's TLS backend, its default (system) trust database and the
+ * proxy resolver: about 10 ms of work the first connection would
+ * otherwise do, done here while the keyring and the history answer. */
+static gpointer
+warm_network_thread (gpointer data)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  if (g_tls_backend_supports_tls (backend))
+    database = g_tls_backend_get_default_database (backend);
+  g_proxy_resolver_get_default ();
+
+  return NULL;
+}
+
+static void
+history_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
 static int
 run_upload (UploadRun  *run,
+            GpHistory  *history,
             char      **files,
             guint       jobs,
             gboolean    force)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpHistory) history = NULL;
   g_autoptr(GpHistoryJournal) journal = NULL;
   g_autoptr(GpGateway) gateway = NULL;
   g_autoptr(GpUploader) uploader = NULL;
   g_autoptr(GPtrArray) to_upload = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree char *history_path = NULL;
   guint sigint_id, sigterm_id;
   int status = GP_CLI_EXIT_OK;
-
-  history_path = gp_history_dup_default_path ();
-  history = gp_history_open_sync (history_path, GP_HISTORY_OPEN_NONE, NULL, &error);
-  if (history == NULL)
-    {
-      g_printerr (_("gatepost-cli: the upload history could not be opened, so nothing was "
-                    "sent: %s\n"), error->message);
-      return GP_CLI_EXIT_USAGE;
-    }
 
   to_upload = prepare_files (run, history, files, force);
   for (guint i = 0; i < run->n_slots; i++)
@@ -443,6 +549,10 @@ gp_cli_upload (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GpHistory) history = NULL;
+  g_autoptr(GAsyncResult) history_opened = NULL;
+  GThread *warm_network;
+  g_autofree char *history_path = NULL;
   g_autoptr(GpProfile) profile = NULL;
   g_autofree char *profile_name = NULL;
   g_auto(GStrv) files = NULL;
@@ -501,10 +611,26 @@ gp_cli_upload (int    argc,
   if (jobs < 1 || jobs > 16)
     return gp_cli_usage_error (context, "%s", _("--jobs takes a number from 1 to 16"));
 
+  /* The history opens, and the network stack loads, on threads of their
+   * own while the keyring answers. */
+  warm_network = g_thread_new ("gp-warm-network", warm_network_thread, NULL);
+  history_path = gp_history_dup_default_path ();
+  gp_history_open_async (history_path, GP_HISTORY_OPEN_NONE, NULL, history_opened_cb,
+                         &history_opened);
   profile = gp_cli_load_profile (profile_name, &error);
+  while (history_opened == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (warm_network);
   if (profile == NULL)
     {
       g_printerr ("gatepost-cli: %s\n", error->message);
+      return GP_CLI_EXIT_USAGE;
+    }
+  history = gp_history_open_finish (history_opened, &error);
+  if (history == NULL)
+    {
+      g_printerr (_("gatepost-cli: the upload history could not be opened, so nothing was "
+                    "sent: %s\n"), error->message);
       return GP_CLI_EXIT_USAGE;
     }
 
@@ -515,7 +641,7 @@ gp_cli_upload (int    argc,
   run.upload_index = g_array_new (FALSE, FALSE, sizeof (guint));
   run.progress = !json && isatty (STDERR_FILENO);
 
-  status = run_upload (&run, files, jobs, force);
+  status = run_upload (&run, history, files, jobs, force);
 
   for (guint i = 0; i < run.n_slots; i++)
     {

@@ -20,6 +20,7 @@
 
 #include "gp-error.h"
 #include "gp-gateway-info.h"
+#include "gp-hash-worker.h"
 
 /* One read size for sniffing and hashing: large enough that the JPEG SOF
  * marker behind a big EXIF block is found in the first chunk. */
@@ -38,10 +39,12 @@ struct _GpCheckReport
   GpFormat        format;
   guint64         size;
   gint64          mtime_ns;
+  gint64          ctime_ns;
   dev_t           dev;
   ino_t           ino;
   char            sha256[65];
   char            md5[33];
+  gboolean        digests_deferred;  /* sha256 is set by the upload */
   guint           width;
   guint           height;
   gboolean        has_dimensions;
@@ -461,6 +464,13 @@ stat_mtime_ns (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
+/* Unlike the modification time, no program can set the change time back. */
+static gint64
+stat_ctime_ns (const struct stat *st)
+{
+  return (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec;
+}
+
 static void
 hex_digest (const guint8 *digest,
             gsize         len,
@@ -479,7 +489,6 @@ hex_digest (const guint8 *digest,
 typedef struct
 {
   gnutls_hash_hd_t sha256;
-  gnutls_hash_hd_t md5;
 } Hashes;
 
 static void
@@ -487,8 +496,6 @@ hashes_clear (Hashes *h)
 {
   if (h->sha256 != NULL)
     gnutls_hash_deinit (h->sha256, NULL);
-  if (h->md5 != NULL)
-    gnutls_hash_deinit (h->md5, NULL);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hashes, hashes_clear)
@@ -518,126 +525,107 @@ read_full (int     fd,
   return done;
 }
 
-/* MD5 runs on a thread of its own beside the read + SHA-256 loop. It is the
- * slower digest (nettle's MD5 about 420 MB/s, SHA-256 with SHA-NI about
- * 950 MB/s), so on two cores a check takes about as long as MD5 alone
- * instead of the sum of both (bench/check). Two chunk buffers go back and
- * forth between the threads through two queues. */
-typedef struct
-{
-  guint8 *data;
-  gsize   len;       /* 0 tells the thread to stop */
-} Chunk;
 
-typedef struct
-{
-  gnutls_hash_hd_t  md5;
-  GAsyncQueue      *full;
-  GAsyncQueue      *empty;
-  GThread          *thread;
-  Chunk             chunks[2];
-} Md5Worker;
-
-static gpointer
-md5_worker_run (gpointer data)
-{
-  Md5Worker *w = data;
-
-  for (;;)
-    {
-      Chunk *c = g_async_queue_pop (w->full);
-      gsize len = c->len;
-
-      if (len > 0)
-        gnutls_hash (w->md5, c->data, len);
-      g_async_queue_push (w->empty, c);
-      if (len == 0)
-        return NULL;
-    }
-}
-
-static Md5Worker *
-md5_worker_new (gnutls_hash_hd_t md5)
-{
-  Md5Worker *w = g_new0 (Md5Worker, 1);
-
-  w->md5 = md5;
-  w->full = g_async_queue_new ();
-  w->empty = g_async_queue_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (w->chunks); i++)
-    {
-      w->chunks[i].data = g_malloc (CHUNK_SIZE);
-      g_async_queue_push (w->empty, &w->chunks[i]);
-    }
-  w->thread = g_thread_new ("gp-check-md5", md5_worker_run, w);
-
-  return w;
-}
-
-/* Waits until every chunk handed over is hashed, then ends the thread. */
+/* Type and dimensions from the first chunk of the file. */
 static void
-md5_worker_free (Md5Worker *w)
+sniff_head (GpCheckReport *self,
+            const guint8  *buf,
+            gsize          n)
 {
-  Chunk *c = g_async_queue_pop (w->empty);
-
-  c->len = 0;
-  g_async_queue_push (w->full, c);
-  g_thread_join (w->thread);
-  for (guint i = 0; i < G_N_ELEMENTS (w->chunks); i++)
-    g_free (w->chunks[i].data);
-  g_async_queue_unref (w->full);
-  g_async_queue_unref (w->empty);
-  g_free (w);
+  self->head_len = MIN (n, sizeof self->head);
+  memcpy (self->head, buf, self->head_len);
+  self->format = gp_sniff_format (buf, n);
+  self->has_dimensions = gp_sniff_dimensions (self->format, buf, n,
+                                              &self->width, &self->height);
+  /* Images carry their size in a fixed header; a JPEG's SOF may sit past
+   * the first chunk of a very large file. */
+  self->header_damaged = !self->has_dimensions &&
+                         (self->format == GP_FORMAT_PNG ||
+                          self->format == GP_FORMAT_GIF ||
+                          self->format == GP_FORMAT_BMP ||
+                          (self->format == GP_FORMAT_JPEG && n < CHUNK_SIZE));
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Md5Worker, md5_worker_free)
+static void
+set_read_problem (GpCheckReport *self,
+                  int            saved_errno)
+{
+  set_file_problem (self, GP_CHECK_UNREADABLE,
+                    g_strdup_printf (_("Could not read the file: %s"), g_strerror (saved_errno)));
+}
+
+/* GP_FILE_CHECK_DEFER_DIGESTS: the first chunk only. */
+static void
+read_head (GpCheckReport *self,
+           int            fd)
+{
+  g_autofree guint8 *buf = g_malloc (CHUNK_SIZE);
+  gssize n = read_full (fd, buf, CHUNK_SIZE);
+
+  if (n < 0)
+    {
+      set_read_problem (self, errno);
+      return;
+    }
+  if (n == 0)
+    {
+      set_file_problem (self, GP_CHECK_FILE_CHANGED,
+                        g_strdup (_("The file became empty while it was being checked; "
+                                    "check it again")));
+      return;
+    }
+  sniff_head (self, buf, n);
+  self->digests_deferred = TRUE;
+}
 
 /* Reads the whole file once: sniff and dimensions from the first chunk,
- * SHA-256 and (on the MD5 thread) MD5 over every chunk. Never holds more
- * than two chunks. Returns FALSE only when cancelled; read failures become
- * problems. */
+ * SHA-256 over every chunk and, with @want_md5, MD5 on a thread of its own
+ * (gp-hash-worker.c). MD5 is the slower digest (it has no CPU instructions;
+ * SHA-256 has SHA-NI: on the benchmark machine openssl's MD5 runs at
+ * 0.77 GB/s and its SHA-256 at 1.8 GB/s), so on two cores a check with MD5
+ * takes about as long as MD5 alone instead of the sum of both
+ * (bench/check). Never holds more than a few chunks. Returns FALSE only
+ * when cancelled; read failures become problems. */
 static gboolean
 read_and_hash (GpCheckReport  *self,
                int             fd,
+               gboolean        want_md5,
                GCancellable   *cancellable,
                GError        **error)
 {
-  g_auto(Hashes) h = { NULL, NULL };
-  g_autoptr(Md5Worker) md5 = NULL;   /* after h: freed before h */
+  g_auto(Hashes) h = { NULL };
+  g_autoptr(GpHashWorker) md5 = NULL;
+  g_autofree guint8 *own = NULL;     /* the one buffer, without MD5 */
   guint8 digest[32];
   guint64 total = 0;
   gboolean first = TRUE;
 
-  if (gnutls_hash_init (&h.sha256, GNUTLS_DIG_SHA256) < 0 ||
-      gnutls_hash_init (&h.md5, GNUTLS_DIG_MD5) < 0)
+  if (gnutls_hash_init (&h.sha256, GNUTLS_DIG_SHA256) < 0)
     {
       set_file_problem (self, GP_CHECK_UNREADABLE,
                         g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
       return TRUE;
     }
-  md5 = md5_worker_new (h.md5);
+  if (want_md5)
+    md5 = gp_hash_worker_new (GNUTLS_DIG_MD5, CHUNK_SIZE);
+  else
+    own = g_malloc (CHUNK_SIZE);
 
   for (;;)
     {
-      Chunk *c;
       guint8 *buf;
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      c = g_async_queue_pop (md5->empty);
-      buf = c->data;
+      buf = md5 != NULL ? gp_hash_worker_take_chunk (md5) : own;
       n = read_full (fd, buf, CHUNK_SIZE);
-      if (n <= 0)
-        g_async_queue_push (md5->empty, c);
+      if (n <= 0 && md5 != NULL)
+        gp_hash_worker_give_chunk (md5, buf, 0);
       if (n < 0)
         {
-          int saved_errno = errno;
-
-          set_file_problem (self, GP_CHECK_UNREADABLE,
-                            g_strdup_printf (_("Could not read the file: %s"),
-                                             g_strerror (saved_errno)));
+          set_read_problem (self, errno);
           return TRUE;
         }
       if (n == 0)
@@ -645,27 +633,15 @@ read_and_hash (GpCheckReport  *self,
 
       if (first)
         {
-          self->head_len = MIN ((gsize) n, sizeof self->head);
-          memcpy (self->head, buf, self->head_len);
-          self->format = gp_sniff_format (buf, n);
-          self->has_dimensions = gp_sniff_dimensions (self->format, buf, n,
-                                                      &self->width, &self->height);
-          /* Images carry their size in a fixed header; a JPEG's SOF may
-           * sit past the first chunk of a very large file. */
-          self->header_damaged = !self->has_dimensions &&
-                                 (self->format == GP_FORMAT_PNG ||
-                                  self->format == GP_FORMAT_GIF ||
-                                  self->format == GP_FORMAT_BMP ||
-                                  (self->format == GP_FORMAT_JPEG && (gsize) n < CHUNK_SIZE));
+          sniff_head (self, buf, n);
           first = FALSE;
         }
 
       gnutls_hash (h.sha256, buf, n);
-      c->len = n;
-      g_async_queue_push (md5->full, c);
+      if (md5 != NULL)
+        gp_hash_worker_give_chunk (md5, buf, n);
       total += n;
     }
-  g_clear_pointer (&md5, md5_worker_free);
 
   if (total != self->size)
     {
@@ -681,16 +657,25 @@ read_and_hash (GpCheckReport  *self,
 
   gnutls_hash_output (h.sha256, digest);
   hex_digest (digest, 32, self->sha256);
-  gnutls_hash_output (h.md5, digest);
-  hex_digest (digest, 16, self->md5);
+  if (md5 != NULL)
+    {
+      if (!gp_hash_worker_finish (md5, digest))
+        {
+          set_file_problem (self, GP_CHECK_UNREADABLE,
+                            g_strdup (_("The system's crypto library refused SHA-256 or MD5")));
+          return TRUE;
+        }
+      hex_digest (digest, 16, self->md5);
+    }
 
   return TRUE;
 }
 
 static gboolean
-inspect (GpCheckReport  *self,
-         GCancellable   *cancellable,
-         GError        **error)
+inspect (GpCheckReport    *self,
+         GpFileCheckFlags  flags,
+         GCancellable     *cancellable,
+         GError          **error)
 {
   struct stat st;
   int fd;
@@ -738,6 +723,7 @@ inspect (GpCheckReport  *self,
 
   self->size = st.st_size;
   self->mtime_ns = stat_mtime_ns (&st);
+  self->ctime_ns = stat_ctime_ns (&st);
   self->dev = st.st_dev;
   self->ino = st.st_ino;
 
@@ -748,7 +734,16 @@ inspect (GpCheckReport  *self,
       return TRUE;
     }
 
-  ret = read_and_hash (self, fd, cancellable, error);
+  if (flags & GP_FILE_CHECK_DEFER_DIGESTS)
+    {
+      ret = TRUE;
+      read_head (self, fd);
+    }
+  else
+    ret = read_and_hash (self, fd,
+                         (flags & GP_FILE_CHECK_ALL_DIGESTS) ||
+                         self->gateway == GP_GATEWAY_WECHATPAY_V2,
+                         cancellable, error);
   close (fd);
 
   return ret;
@@ -758,18 +753,21 @@ inspect (GpCheckReport  *self,
  * gp_file_check_sync:
  * @path: the file, absolute or relative to the working directory
  * @gateway: whose rules apply
+ * @flags: which digests, if any, to compute now
  *
  * Checks @path: type from magic bytes, size against the gateway's limit,
- * SHA-256 and MD5 in one streaming pass, image dimensions. A file that
- * fails a rule gives a report with problems, not an error.
+ * image dimensions, and in the same streaming pass SHA-256, plus MD5 where
+ * WeChat Pay v2 needs it or @flags ask for it. A file that fails a rule
+ * gives a report with problems, not an error.
  *
  * Returns: (transfer full): the report, or %NULL when cancelled
  */
 GpCheckReport *
-gp_file_check_sync (const char     *path,
-                    GpGatewayKind   gateway,
-                    GCancellable   *cancellable,
-                    GError        **error)
+gp_file_check_sync (const char        *path,
+                    GpGatewayKind      gateway,
+                    GpFileCheckFlags   flags,
+                    GCancellable      *cancellable,
+                    GError           **error)
 {
   g_autoptr(GpCheckReport) self = NULL;
 
@@ -779,7 +777,7 @@ gp_file_check_sync (const char     *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = gp_check_report_new (path, gateway);
-  if (!inspect (self, cancellable, error))
+  if (!inspect (self, flags, cancellable, error))
     return NULL;
   apply_rules (self);
 
@@ -788,8 +786,9 @@ gp_file_check_sync (const char     *path,
 
 typedef struct
 {
-  char          *path;
-  GpGatewayKind  gateway;
+  char             *path;
+  GpGatewayKind     gateway;
+  GpFileCheckFlags  flags;
 } CheckData;
 
 static void
@@ -809,7 +808,7 @@ check_thread (GTask        *task,
   GError *error = NULL;
   GpCheckReport *report;
 
-  report = gp_file_check_sync (data->path, data->gateway, cancellable, &error);
+  report = gp_file_check_sync (data->path, data->gateway, data->flags, cancellable, &error);
   if (report == NULL)
     g_task_return_error (task, error);
   else
@@ -824,6 +823,7 @@ check_thread (GTask        *task,
 void
 gp_file_check_async (const char          *path,
                      GpGatewayKind        gateway,
+                     GpFileCheckFlags     flags,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
@@ -838,6 +838,7 @@ gp_file_check_async (const char          *path,
   data = g_new0 (CheckData, 1);
   data->path = g_strdup (path);
   data->gateway = gateway;
+  data->flags = flags;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_file_check_async);
@@ -883,6 +884,8 @@ gp_check_report_evaluate (GpCheckReport *self,
   copy->format = self->format;
   copy->size = self->size;
   copy->mtime_ns = self->mtime_ns;
+  copy->ctime_ns = self->ctime_ns;
+  copy->digests_deferred = self->digests_deferred;
   copy->dev = self->dev;
   copy->ino = self->ino;
   memcpy (copy->sha256, self->sha256, sizeof copy->sha256);
@@ -903,8 +906,10 @@ gp_check_report_evaluate (GpCheckReport *self,
  * @fd: the file, opened again for upload
  *
  * Compares what was checked with what is open now: same file (device and
- * inode), same size, same modification time. The upload stage also
- * re-hashes while sending; this is the cheap first test.
+ * inode), same size, same modification time, and for a report whose
+ * digests were deferred the same change time (which no program can set
+ * back). The upload stage also hashes while sending: against the checked
+ * SHA-256, or, deferred, to record what was sent.
  *
  * Returns: %TRUE when nothing changed, else %FALSE with a
  *   %GP_CHECK_ERROR error whose message says what changed
@@ -942,7 +947,8 @@ gp_check_report_still_matches (GpCheckReport  *self,
                    then, now);
       return FALSE;
     }
-  if (stat_mtime_ns (&st) != self->mtime_ns)
+  if (stat_mtime_ns (&st) != self->mtime_ns ||
+      (self->digests_deferred && stat_ctime_ns (&st) != self->ctime_ns))
     {
       g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
                            _("The file was modified since it was checked"));
@@ -1007,13 +1013,53 @@ gp_check_report_get_mtime_ns (GpCheckReport *self)
  * gp_check_report_get_sha256:
  *
  * Returns: (nullable): 64 lower-case hex digits, or %NULL when the file
- *   could not be read whole
+ *   could not be read whole, or when its digests were deferred and no
+ *   upload has sent it whole yet
  */
 const char *
 gp_check_report_get_sha256 (GpCheckReport *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->sha256[0] ? self->sha256 : NULL;
+}
+
+/**
+ * gp_check_report_get_digests_deferred:
+ *
+ * Returns: %TRUE when the check computed no digest
+ *   (%GP_FILE_CHECK_DEFER_DIGESTS): the SHA-256 is then unknown until an
+ *   upload has sent the whole file
+ */
+gboolean
+gp_check_report_get_digests_deferred (GpCheckReport *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->digests_deferred;
+}
+
+/**
+ * gp_check_report_set_sent_sha256:
+ * @sha256_hex: the SHA-256 of the bytes an upload just sent, lower-case hex
+ *
+ * For a report whose digests were deferred: records the SHA-256 of what
+ * the first complete send read. A later attempt must send the same bytes.
+ *
+ * Returns: %TRUE if @sha256_hex was recorded or equals the recorded one,
+ *   %FALSE if it differs (the file changed between attempts)
+ */
+gboolean
+gp_check_report_set_sent_sha256 (GpCheckReport *self,
+                                 const char    *sha256_hex)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->digests_deferred, FALSE);
+  g_return_val_if_fail (sha256_hex != NULL && strlen (sha256_hex) == 64, FALSE);
+
+  if (self->sha256[0] != '\0')
+    return g_ascii_strcasecmp (self->sha256, sha256_hex) == 0;
+  g_strlcpy (self->sha256, sha256_hex, sizeof self->sha256);
+
+  return TRUE;
 }
 
 /**

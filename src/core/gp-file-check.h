@@ -21,6 +21,24 @@ G_BEGIN_DECLS
 #define GP_CHECK_EXCEED_MAX_SIZE    "EXCEED_MAX_SIZE"
 #define GP_CHECK_FILE_CHANGED       "FILE_CHANGED"
 
+/**
+ * GpFileCheckFlags:
+ * @GP_FILE_CHECK_NONE: the digests the gateway's requests need: SHA-256
+ *   always (duplicates, WeChat's meta), MD5 too for WeChat Pay v2
+ * @GP_FILE_CHECK_ALL_DIGESTS: MD5 as well, whatever the gateway, for a report
+ *   that may later be evaluated for WeChat Pay v2 (the GUI switches profiles)
+ * @GP_FILE_CHECK_DEFER_DIGESTS: read only the head of the file (type,
+ *   dimensions) and compute no digest: the upload then computes SHA-256 of
+ *   exactly the bytes it sends. Only for a gateway whose request carries no
+ *   digest (Alipay); other drivers refuse such a report.
+ */
+typedef enum
+{
+  GP_FILE_CHECK_NONE          = 0,
+  GP_FILE_CHECK_ALL_DIGESTS   = 1 << 0,
+  GP_FILE_CHECK_DEFER_DIGESTS = 1 << 1,
+} GpFileCheckFlags;
+
 typedef struct
 {
   const char *code;     /* one of the GP_CHECK_* codes */
@@ -42,6 +60,9 @@ guint64               gp_check_report_get_max_size    (GpCheckReport  *self);
 gint64                gp_check_report_get_mtime_ns    (GpCheckReport  *self);
 const char           *gp_check_report_get_sha256      (GpCheckReport  *self);
 const char           *gp_check_report_get_md5         (GpCheckReport  *self);
+gboolean              gp_check_report_get_digests_deferred (GpCheckReport *self);
+gboolean              gp_check_report_set_sent_sha256 (GpCheckReport  *self,
+                                                       const char     *sha256_hex);
 gboolean              gp_check_report_get_dimensions  (GpCheckReport  *self,
                                                        guint          *width,
                                                        guint          *height);
@@ -58,10 +79,12 @@ gboolean              gp_check_report_still_matches   (GpCheckReport  *self,
 
 GpCheckReport        *gp_file_check_sync              (const char     *path,
                                                        GpGatewayKind   gateway,
+                                                       GpFileCheckFlags flags,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
 void                  gp_file_check_async             (const char     *path,
                                                        GpGatewayKind   gateway,
+                                                       GpFileCheckFlags flags,
                                                        GCancellable   *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer        user_data);

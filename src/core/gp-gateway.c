@@ -298,13 +298,24 @@ gp_gateway_check_report (GpCheckReport  *report,
       return FALSE;
     }
   if (!gp_check_report_is_ok (report) ||
-      gp_check_report_get_format (report) == GP_FORMAT_UNKNOWN ||
-      gp_check_report_get_sha256 (report) == NULL ||
-      gp_check_report_get_md5 (report) == NULL)
+      gp_check_report_get_format (report) == GP_FORMAT_UNKNOWN)
     {
       g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE,
                    "%s did not pass its check; it cannot be uploaded",
                    gp_check_report_get_path (report));
+      return FALSE;
+    }
+  /* Alipay's request carries no digest: its SHA-256 may be computed while
+   * the file is sent (GP_FILE_CHECK_DEFER_DIGESTS). WeChat signs one. */
+  if ((gp_check_report_get_sha256 (report) == NULL &&
+       !(kind == GP_GATEWAY_ALIPAY && gp_check_report_get_digests_deferred (report))) ||
+      (kind == GP_GATEWAY_WECHATPAY_V2 && gp_check_report_get_md5 (report) == NULL) ||
+      (gp_check_report_get_sha256 (report) == NULL &&
+       gp_multipart_safe_filename_needs_sha256 (gp_check_report_get_path (report))))
+    {
+      g_set_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE,
+                   "%s was checked without the digest %s needs; check it again",
+                   gp_check_report_get_path (report), gp_gateway_kind_to_string (kind));
       return FALSE;
     }
 

@@ -694,6 +694,122 @@ gp_history_find_duplicate_sync (GpHistory       *self,
 }
 
 static void
+succeeded_sizes_job (GpHistoryWorker *w,
+                     GTask  *task)
+{
+  const char *what = "Could not read the sizes of earlier uploads in the history";
+  LookupData *d = g_task_get_task_data (task);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) sizes = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                       g_free, NULL);
+  GError *error = NULL;
+  GpHistoryBinder b;
+  int rc;
+
+  stmt = gp_history_prepare (w,
+                             "SELECT DISTINCT size FROM uploads "
+                             "WHERE status = 'succeeded' AND gateway = ? AND profile_id = ?",
+                             what, &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  gp_history_binder_init (&b, stmt);
+  gp_history_bind_text (&b, gp_gateway_kind_to_string (d->gateway));
+  gp_history_bind_text (&b, d->profile_id);
+  if (!gp_history_binder_check (&b, w, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 size = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (sizes, g_memdup2 (&size, sizeof size));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      gp_history_set_sqlite_error (&error, w, rc, what);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&sizes), (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * gp_history_list_succeeded_sizes_async:
+ * @gateway: the profile's gateway
+ * @profile_id: the profile's stable id
+ *
+ * Collects the sizes of the files this profile uploaded successfully. A
+ * file of any other size cannot be a duplicate (gp_history_find_duplicate_async()),
+ * so its SHA-256 is not needed before it is sent.
+ */
+void
+gp_history_list_succeeded_sizes_async (GpHistory           *self,
+                                       GpGatewayKind        gateway,
+                                       const char          *profile_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+  LookupData *d;
+
+  g_return_if_fail (GP_IS_HISTORY (self));
+  g_return_if_fail (profile_id != NULL);
+
+  d = g_new0 (LookupData, 1);
+  d->gateway = gateway;
+  d->profile_id = g_strdup (profile_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_history_list_succeeded_sizes_async);
+  g_task_set_task_data (task, d, lookup_data_free);
+  gp_history_push (self, succeeded_sizes_job, task);
+}
+
+/**
+ * gp_history_list_succeeded_sizes_finish:
+ *
+ * Returns: (transfer full) (element-type gint64 gint64): a set of sizes
+ *   (pointers to #gint64, for g_int64_hash()), or %NULL with @error set
+ */
+GHashTable *
+gp_history_list_succeeded_sizes_finish (GpHistory     *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gp_history_list_succeeded_sizes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GHashTable *
+gp_history_list_succeeded_sizes_sync (GpHistory     *self,
+                                      GpGatewayKind  gateway,
+                                      const char    *profile_id,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  GpHistorySyncCall call;
+  GHashTable *sizes;
+
+  gp_history_sync_call_begin (&call);
+  gp_history_list_succeeded_sizes_async (self, gateway, profile_id, cancellable,
+                                         gp_history_sync_call_done_cb, &call);
+  gp_history_sync_call_wait (&call);
+  sizes = gp_history_list_succeeded_sizes_finish (self, call.result, error);
+  gp_history_sync_call_end (&call);
+
+  return sizes;
+}
+
+static void
 count_succeeded_job (GpHistoryWorker *w,
                      GTask  *task)
 {

@@ -1203,7 +1203,8 @@ complete_job (GpHistoryWorker *w,
   stmt = gp_history_prepare (w,
                              "UPDATE uploads SET status = ?, stage = ?, code = ?, message = ?, "
                              "attempts = ?, duration_ms = ?, media_id = ?, media_url = ?, "
-                             "owner = NULL WHERE id = ? AND status IN ('pending', 'interrupted')",
+                             "sha256 = coalesce (sha256, ?), owner = NULL "
+                             "WHERE id = ? AND status IN ('pending', 'interrupted')",
                              what, &error);
   if (stmt == NULL)
     {
@@ -1233,6 +1234,7 @@ complete_job (GpHistoryWorker *w,
   gp_history_bind_int64 (&b, gp_upload_result_get_duration_ms (r));
   gp_history_bind_text (&b, gp_upload_result_get_media_id (r));
   gp_history_bind_text (&b, gp_upload_result_get_media_url (r));
+  gp_history_bind_text (&b, gp_upload_result_get_sha256 (r));
   gp_history_bind_int64 (&b, d->id);
   if (!gp_history_binder_check (&b, w, what, &error) ||
       !gp_history_step_done (w, stmt, what, &error))

@@ -264,6 +264,21 @@ gint64           gp_history_count_succeeded_sync   (GpHistory           *self,
 gboolean         gp_history_near_capacity          (gint64               count,
                                                     gint64               capacity);
 
+void             gp_history_list_succeeded_sizes_async  (GpHistory           *self,
+                                                         GpGatewayKind        gateway,
+                                                         const char          *profile_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GHashTable      *gp_history_list_succeeded_sizes_finish (GpHistory           *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+GHashTable      *gp_history_list_succeeded_sizes_sync   (GpHistory           *self,
+                                                         GpGatewayKind        gateway,
+                                                         const char          *profile_id,
+                                                         GCancellable        *cancellable,
+                                                         GError             **error);
+
 void             gp_history_export_async           (GpHistory           *self,
                                                     const GpHistoryQuery *query,
                                                     GpHistoryExportFormat format,

@@ -20,6 +20,7 @@
 #include "gp-error.h"
 #include "gp-file-check.h"
 #include "gp-gateway-info.h"
+#include "gp-hash-worker.h"
 
 /* PROTOCOLS.md 5.1: conventional layout, no preamble, CRLF everywhere,
  *   --B\r\nContent-Disposition: form-data; name="x"\r\n\r\nvalue\r\n
@@ -171,7 +172,8 @@ gp_multipart_add_text (GpMultipart *self,
  * @filename: an ASCII-safe name (see gp_multipart_safe_filename())
  * @content_type: the part's Content-Type
  * @report: the file's passing check: path, size and SHA-256 the body
- *   streams and re-verifies
+ *   streams and re-verifies; or, when the check deferred its digests, the
+ *   report that receives the SHA-256 of the bytes sent
  */
 void
 gp_multipart_set_file (GpMultipart   *self,
@@ -185,7 +187,8 @@ gp_multipart_set_file (GpMultipart   *self,
   g_return_if_fail (header_value_is_safe (filename));
   g_return_if_fail (header_value_is_safe (content_type));
   g_return_if_fail (report != NULL);
-  g_return_if_fail (gp_check_report_get_sha256 (report) != NULL);
+  g_return_if_fail (gp_check_report_get_sha256 (report) != NULL ||
+                    gp_check_report_get_digests_deferred (report));
 
   g_free (self->file_name);
   g_free (self->file_filename);
@@ -274,6 +277,10 @@ typedef enum
   PHASE_FAILED,
 } Phase;
 
+/* Files above this are digested on a thread while they are sent. */
+#define HASH_THREAD_MIN (256 * 1024)
+#define HASH_CHUNK_SIZE (256 * 1024)
+
 #define GP_TYPE_MULTIPART_STREAM (gp_multipart_stream_get_type ())
 G_DECLARE_FINAL_TYPE (GpMultipartStream, gp_multipart_stream, GP, MULTIPART_STREAM, GInputStream)
 
@@ -289,8 +296,13 @@ struct _GpMultipartStream
   int               fd;
   guint64           expected_size;
   char              expected_sha256[65];
-  guint64           file_read;
-  gnutls_hash_hd_t  hash;
+  GpCheckReport    *deferred;    /* digests deferred: gets the SHA-256 sent */
+  guint64           file_read;   /* bytes of the file the stream emitted */
+  gnutls_hash_hd_t  hash;        /* small files: digested in line */
+  GpHashWorker     *hasher;      /* larger ones: on a thread of its own, */
+  guint8           *ahead;       /* ... read a chunk ahead into one of its */
+  gsize             ahead_len;   /* chunks, which goes to the digest once */
+  gsize             ahead_pos;   /* it has all been emitted */
   GError           *failure;     /* sticky: every later read repeats it */
 };
 
@@ -319,6 +331,10 @@ release_file (GpMultipartStream *self)
       gnutls_hash_deinit (self->hash, NULL);
       self->hash = NULL;
     }
+  if (self->ahead != NULL)
+    gp_hash_worker_give_chunk (self->hasher, self->ahead, 0);
+  self->ahead = NULL;
+  g_clear_pointer (&self->hasher, gp_hash_worker_free);
 }
 
 static gssize
@@ -352,7 +368,11 @@ copy_bytes (GpMultipartStream *self,
 
 /* The file's last byte has passed: it must end here and hash the same as
  * when it was checked. Only then may the tail (and so a complete body)
- * be written. */
+ * be written. When the check deferred its digests there is nothing to
+ * compare with: the file must then be untouched since the check (size,
+ * modification and change time, which any write moves), and the SHA-256 of
+ * exactly what was sent goes into the report, which a later attempt must
+ * match. */
 static gboolean
 finish_file (GpMultipartStream  *self,
              GError            **error)
@@ -377,9 +397,36 @@ finish_file (GpMultipartStream  *self,
       return FALSE;
     }
 
-  gnutls_hash_output (self->hash, digest);
+  if (self->hasher != NULL)
+    {
+      if (self->ahead != NULL)
+        gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
+      self->ahead = NULL;
+      if (!gp_hash_worker_finish (self->hasher, digest))
+        {
+          g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FAILED,
+                               _("SHA-256 is not available"));
+          return FALSE;
+        }
+    }
+  else
+    gnutls_hash_output (self->hash, digest);
   for (guint i = 0; i < 32; i++)
     g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+
+  if (self->deferred != NULL)
+    {
+      if (!gp_check_report_still_matches (self->deferred, self->fd, error))
+        return FALSE;
+      if (!gp_check_report_set_sent_sha256 (self->deferred, hex))
+        {
+          g_set_error_literal (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED,
+                               _("The file's content changed since the previous attempt "
+                                 "sent it (its SHA-256 differs); check it again"));
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   if (g_ascii_strcasecmp (hex, self->expected_sha256) != 0)
     {
@@ -392,6 +439,30 @@ finish_file (GpMultipartStream  *self,
   return TRUE;
 }
 
+/* Reads up to @want bytes; short only at the end of the file. */
+static gssize
+read_some (int     fd,
+           guint8 *buffer,
+           gsize   want)
+{
+  gsize done = 0;
+
+  while (done < want)
+    {
+      gssize n = read (fd, buffer + done, want - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return done > 0 ? (gssize) done : -1;
+      if (n == 0)
+        break;
+      done += n;
+    }
+
+  return done;
+}
+
 static gssize
 read_file (GpMultipartStream  *self,
            void               *buffer,
@@ -401,9 +472,27 @@ read_file (GpMultipartStream  *self,
   gsize want = (gsize) MIN ((guint64) count, self->expected_size - self->file_read);
   gssize n;
 
-  do
-    n = read (self->fd, buffer, want);
-  while (n < 0 && errno == EINTR);
+  /* libsoup asks for 8 KiB at a time; the file is read a chunk ahead, one
+   * system call per chunk, and the chunk itself is what gets digested. */
+  if (self->hasher != NULL && self->ahead_pos == self->ahead_len)
+    {
+      guint64 fetched = self->file_read;
+
+      if (self->ahead != NULL)
+        gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
+      self->ahead = gp_hash_worker_take_chunk (self->hasher);
+      self->ahead_pos = self->ahead_len = 0;
+      n = read_some (self->fd, self->ahead,
+                     (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - fetched));
+      if (n > 0)
+        self->ahead_len = n;
+    }
+  else if (self->hasher != NULL)
+    n = 1;
+  else
+    do
+      n = read (self->fd, buffer, want);
+    while (n < 0 && errno == EINTR);
 
   if (n < 0)
     {
@@ -420,7 +509,14 @@ read_file (GpMultipartStream  *self,
       return -1;
     }
 
-  gnutls_hash (self->hash, buffer, n);
+  if (self->hasher != NULL)
+    {
+      n = MIN (want, self->ahead_len - self->ahead_pos);
+      memcpy (buffer, self->ahead + self->ahead_pos, n);
+      self->ahead_pos += n;
+    }
+  else
+    gnutls_hash (self->hash, buffer, n);
   self->file_read += n;
 
   return n;
@@ -535,6 +631,7 @@ gp_multipart_stream_finalize (GObject *object)
   release_file (self);
   g_clear_pointer (&self->head, g_bytes_unref);
   g_clear_pointer (&self->tail, g_bytes_unref);
+  g_clear_pointer (&self->deferred, gp_check_report_unref);
   g_clear_error (&self->failure);
 
   G_OBJECT_CLASS (gp_multipart_stream_parent_class)->finalize (object);
@@ -604,7 +701,16 @@ gp_multipart_open (GpMultipart   *self,
   if (!gp_check_report_still_matches (self->report, stream->fd, error))
     return NULL;
 
-  ret = gnutls_hash_init (&stream->hash, GNUTLS_DIG_SHA256);
+  /* libsoup sends the body 8 KiB at a time, two main-loop turns each;
+   * hashing in line as well made the sending thread the bottleneck of a
+   * large upload (bench/upload). */
+  if (gp_check_report_get_size (self->report) > HASH_THREAD_MIN)
+    {
+      stream->hasher = gp_hash_worker_new (GNUTLS_DIG_SHA256, HASH_CHUNK_SIZE);
+      ret = 0;
+    }
+  else
+    ret = gnutls_hash_init (&stream->hash, GNUTLS_DIG_SHA256);
   if (ret < 0)
     {
       stream->hash = NULL;
@@ -614,8 +720,11 @@ gp_multipart_open (GpMultipart   *self,
     }
 
   stream->expected_size = gp_check_report_get_size (self->report);
-  g_strlcpy (stream->expected_sha256, gp_check_report_get_sha256 (self->report),
-             sizeof stream->expected_sha256);
+  if (gp_check_report_get_digests_deferred (self->report))
+    stream->deferred = gp_check_report_ref (self->report);
+  else
+    g_strlcpy (stream->expected_sha256, gp_check_report_get_sha256 (self->report),
+               sizeof stream->expected_sha256);
 
   return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
@@ -666,10 +775,32 @@ stem_is_safe (const char *stem,
 }
 
 /**
+ * gp_multipart_safe_filename_needs_sha256:
+ * @original: the user's file name or path
+ *
+ * Returns: %TRUE when gp_multipart_safe_filename() would name @original by
+ *   its SHA-256 (its stem is not ASCII-safe)
+ */
+gboolean
+gp_multipart_safe_filename_needs_sha256 (const char *original)
+{
+  g_autofree char *base = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (original != NULL, TRUE);
+
+  base = g_path_get_basename (original);
+  dot = strrchr (base, '.');
+
+  return !stem_is_safe (base, dot != NULL ? (gsize) (dot - base) : strlen (base));
+}
+
+/**
  * gp_multipart_safe_filename:
  * @original: the user's file name or path
  * @format: the sniffed format, which gives the extension
- * @sha256_hex: the file's SHA-256, for names that are not ASCII-safe
+ * @sha256_hex: (nullable): the file's SHA-256, for names that are not
+ *   ASCII-safe (see gp_multipart_safe_filename_needs_sha256())
  *
  * PROTOCOLS.md 5.1: WeChat's parsers do not understand RFC 2231 and v3
  * refuses 4-byte UTF-8, so the name sent is `[A-Za-z0-9._-]` only: the
@@ -692,7 +823,7 @@ gp_multipart_safe_filename (const char *original,
   gsize stem_len;
 
   g_return_val_if_fail (original != NULL, NULL);
-  g_return_val_if_fail (sha256_hex != NULL && strlen (sha256_hex) >= 16, NULL);
+  g_return_val_if_fail (sha256_hex == NULL || strlen (sha256_hex) >= 16, NULL);
 
   base = g_path_get_basename (original);
   dot = strrchr (base, '.');
@@ -702,7 +833,10 @@ gp_multipart_safe_filename (const char *original,
 
   if (!stem_is_safe (base, stem_len))
     {
-      g_autofree char *hash = g_ascii_strdown (sha256_hex, 16);
+      g_autofree char *hash = NULL;
+
+      g_return_val_if_fail (sha256_hex != NULL, NULL);
+      hash = g_ascii_strdown (sha256_hex, 16);
 
       return ext ? g_strconcat (hash, ".", ext, NULL) : g_steal_pointer (&hash);
     }

@@ -49,6 +49,7 @@ char          *gp_multipart_new_boundary      (void);
 char          *gp_multipart_safe_filename     (const char     *original,
                                                GpFormat        format,
                                                const char     *sha256_hex);
+gboolean       gp_multipart_safe_filename_needs_sha256 (const char *original);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpMultipart, gp_multipart_unref)
 

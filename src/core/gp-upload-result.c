@@ -25,6 +25,7 @@ struct _GpUploadResult
   gboolean  retryable;
   guint     http_status;
   char     *request_id;
+  char     *sha256;
   guint     attempts;
   gint64    duration_ms;
   gint64    history_id;
@@ -120,6 +121,7 @@ gp_upload_result_unref (GpUploadResult *self)
   g_free (self->media_url);
   g_free (self->detail);
   g_free (self->request_id);
+  g_free (self->sha256);
   g_free (self);
 }
 
@@ -253,6 +255,28 @@ gp_upload_result_set_request_id (GpUploadResult *self,
 {
   g_return_if_fail (self != NULL);
   set_string (&self->request_id, request_id);
+}
+
+/**
+ * gp_upload_result_get_sha256:
+ *
+ * Returns: (nullable): the SHA-256 of the file the result is about, when
+ *   known: for a file whose check deferred its digests, the SHA-256 of the
+ *   bytes the upload sent
+ */
+const char *
+gp_upload_result_get_sha256 (GpUploadResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->sha256;
+}
+
+void
+gp_upload_result_set_sha256 (GpUploadResult *self,
+                             const char     *sha256_hex)
+{
+  g_return_if_fail (self != NULL);
+  set_string (&self->sha256, sha256_hex);
 }
 
 guint

@@ -49,6 +49,9 @@ void            gp_upload_result_set_http_status (GpUploadResult *self,
 const char     *gp_upload_result_get_request_id (GpUploadResult *self);
 void            gp_upload_result_set_request_id (GpUploadResult *self,
                                                  const char     *request_id);
+const char     *gp_upload_result_get_sha256     (GpUploadResult *self);
+void            gp_upload_result_set_sha256     (GpUploadResult *self,
+                                                 const char     *sha256_hex);
 guint           gp_upload_result_get_attempts   (GpUploadResult *self);
 void            gp_upload_result_set_attempts   (GpUploadResult *self,
                                                  guint           attempts);

@@ -33,6 +33,7 @@ struct _GpUploadAttempt
   GSource              *watchdog;
   gboolean              connected;
   gboolean              timed_out;
+  gboolean              restarted;
   guint64               sent;
   guint64               total;
   char                 *host;
@@ -212,6 +213,16 @@ attempt_failure (GpUploadAttempt *attempt,
 
   if (g_cancellable_is_cancelled (job->cancellable))
     return gp_upload_cancelled_result ();
+
+  /* libsoup wanted to send the request again by itself; it was stopped
+   * before a byte went out (see attempt_restarted_cb). Every cause it has
+   * for a POST (HTTP 421, an HTTP/2 stream refused or answered "HTTP/1.1
+   * required") means the server did not process the request, so the
+   * retry policy may send a fresh one. */
+  if (attempt->restarted)
+    return gp_upload_network_failure (GP_UPLOAD_NOT_PROCESSED, TRUE,
+                                      _("%s did not process the request and asked for it to "
+                                        "be sent again"), attempt->host);
 
   if (attempt->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
@@ -511,6 +522,7 @@ attempt_sent_cb (GObject      *object,
     }
 
   attempt->connected = TRUE;
+  attempt->job->batch->session->answered++;
   attempt_touch (attempt);
 
   headers = soup_message_get_response_headers (attempt->msg);
@@ -523,6 +535,24 @@ attempt_sent_cb (GObject      *object,
 
   attempt->body = g_byte_array_new ();
   attempt_read_next (attempt);
+}
+
+/* libsoup re-queues a message by itself in a few cases: for a POST, a 421
+ * reply or a refused HTTP/2 stream (a reused connection that drops is
+ * re-sent only for idempotent methods, not for a POST). A re-queued upload
+ * would go out again outside the retry policy, with the signature of the
+ * first attempt and a body stream that is already consumed. "restarted" is
+ * emitted before the message looks for a connection again, and libsoup
+ * checks the cancellable before it connects or writes, so cancelling here
+ * stops the message with nothing more sent; the attempt ends and the
+ * policy decides. */
+static void
+attempt_restarted_cb (SoupMessage     *msg,
+                      GpUploadAttempt *attempt)
+{
+  g_debug ("libsoup restarted the request to %s; ending the attempt instead", attempt->host);
+  attempt->restarted = TRUE;
+  g_cancellable_cancel (attempt->cancellable);
 }
 
 static void
@@ -552,6 +582,7 @@ header_is_framing (const char *name)
 static SoupMessage *
 message_for_request (GpHttpRequest  *request,
                      GInputStream   *body,
+                     gboolean        reuse,
                      GError        **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
@@ -578,6 +609,15 @@ message_for_request (GpHttpRequest  *request,
                                  (gssize) gp_http_request_get_content_length (request));
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
 
+  /* libsoup gives a POST a new connection (one TCP and TLS handshake per
+   * file, and glib-networking loads the system trust store for each) unless
+   * the message is flagged idempotent. The flag only changes which
+   * connection libsoup picks (libsoup 3.2: soup-connection-manager.c);
+   * resending is decided by the method, and any re-queue is stopped by
+   * attempt_restarted_cb. Without reuse, ask for a new connection
+   * explicitly. */
+  soup_message_add_flags (msg, reuse ? SOUP_MESSAGE_IDEMPOTENT : SOUP_MESSAGE_NEW_CONNECTION);
+
   return g_steal_pointer (&msg);
 }
 
@@ -599,7 +639,14 @@ attempt_prepare (GpUploadAttempt  *attempt,
   if (body == NULL)
     return FALSE;
 
-  attempt->msg = message_for_request (attempt->request, body, error);
+  /* The first uploads of a session open their connections in parallel:
+   * an idempotent message would wait for a connection still being set up
+   * (in case it turns out to be HTTP/2). Once an answer came back, idle
+   * kept-alive connections exist and later uploads take them. */
+  attempt->msg = message_for_request (attempt->request, body,
+                                      batch->session->reuse_connections &&
+                                      batch->session->answered > 0,
+                                      error);
   if (attempt->msg == NULL)
     return FALSE;
 
@@ -667,6 +714,8 @@ gp_upload_attempt_start (GpUploadJob *job)
                     G_CALLBACK (attempt_wrote_body_data_cb), attempt);
   g_signal_connect (attempt->msg, "accept-certificate",
                     G_CALLBACK (attempt_accept_certificate_cb), attempt);
+  g_signal_connect (attempt->msg, "restarted",
+                    G_CALLBACK (attempt_restarted_cb), attempt);
 
   attempt->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
   g_source_set_callback (attempt->watchdog, watchdog_fired_cb, attempt, NULL);

@@ -24,6 +24,8 @@ typedef struct
   GTlsCertificate *client_certificate;
   char            *ca_pem;              /* the profile's, to notice a change */
   char            *profile_name;
+  gboolean         reuse_connections;   /* keep-alive reuse; never with a client certificate */
+  guint            answered;            /* responses whose headers arrived */
 } GpUploadSession;
 
 typedef struct _GpUploadBatch GpUploadBatch;

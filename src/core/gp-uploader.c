@@ -224,6 +224,10 @@ gp_uploader_ref_session (GpUploader  *self,
   for (guint i = 0; i < self->extra_cas->len; i++)
     g_ptr_array_add (session->cas, g_object_ref (g_ptr_array_index (self->extra_cas, i)));
   g_set_object (&session->client_certificate, client_certificate);
+  /* Connections are reused only where no client certificate is involved:
+   * each mutual-TLS request gets a connection (and a handshake presenting
+   * the certificate) of its own, whatever the server does with keep-alive. */
+  session->reuse_connections = client_certificate == NULL;
   session->ca_pem = g_strdup (ca_pem);
   session->profile_name = g_strdup (profile_name (profile));
   session->soup = gp_uploader_new_soup_session (self);
@@ -348,6 +352,8 @@ file_job_finish (GpUploadJob    *job,
   gp_upload_result_set_attempts (result, job->attempts);
   gp_upload_result_set_duration_ms (result,
                                     (g_get_monotonic_time () - job->started_us) / 1000);
+  /* Deferred digests: known once a send read the whole file. */
+  gp_upload_result_set_sha256 (result, gp_check_report_get_sha256 (job->report));
 
   if (batch->journal == NULL || job->history_id <= 0)
     {

@@ -319,7 +319,8 @@ start_check (GpUploadPage *self,
 
   gp_upload_item_set_checking (item, TRUE);
   set_n_pending (self, self->n_pending + 1);
-  gp_file_check_async (path, self->gateway, self->cancellable, file_checked_cb,
+  gp_file_check_async (path, self->gateway, GP_FILE_CHECK_ALL_DIGESTS, self->cancellable,
+                       file_checked_cb,
                        item_op_new (self, item));
 }
 

@@ -399,6 +399,7 @@ gp_sim_alipay_reply (GpSimExchange *ex)
     case GP_SIM_FAULT_XML_BILLION_LAUGHS:
     case GP_SIM_FAULT_ALIPAY_DUPLICATE_NODE:
     case GP_SIM_FAULT_UNSIGNED_401:
+    case GP_SIM_FAULT_MISDIRECTED_421:
     case GP_SIM_N_FAULTS:
     default:
       break;

@@ -62,6 +62,7 @@ static const char description[] =
   "  alipay-error-response  root \"error_response\" instead of the method node\n"
   "  alipay-duplicate-node  a second, unsigned response node after the signed one\n"
   "  unsigned-401         v3/Global 401 SIGN_ERROR without signature headers\n"
+  "  misdirected-421      HTTP 421 Misdirected Request (not processed, no media ID)\n"
   "\n"
   "Control endpoint on the main port (JSON):\n"
   "  POST   /_sim/faults  {\"mode\": \"http-429\", \"count\": 2, \"gateway\": \"wechatpay-v3\",\n"
@@ -69,7 +70,9 @@ static const char description[] =
   "  GET    /_sim/faults  {\"faults\": [...]}      DELETE /_sim/faults clears them\n"
   "  GET    /_sim/uploads {\"uploads\": [{\"gateway\", \"request_id\", \"status\", \"code\",\n"
   "                        \"message\", \"fault\", \"filename\", \"size\", \"sha256\",\n"
-  "                        \"media_id\", \"body_size\"}]}   DELETE clears the list\n"
+  "                        \"media_id\", \"body_size\", \"connection\" (1, 2, ... in order\n"
+  "                        of first request), \"client_certificate\" (true/false)}]}\n"
+  "                        DELETE clears the list\n"
   "\n"
   "Media IDs are derived from the file's SHA-256, so the same file always gets the\n"
   "same ID from the same gateway.";

@@ -35,6 +35,7 @@ typedef enum
   GP_SIM_FAULT_ALIPAY_ERROR_RESPONSE,
   GP_SIM_FAULT_ALIPAY_DUPLICATE_NODE,
   GP_SIM_FAULT_UNSIGNED_401,
+  GP_SIM_FAULT_MISDIRECTED_421,
   GP_SIM_N_FAULTS
 } GpSimFaultMode;
 
@@ -60,6 +61,10 @@ typedef struct
   gint64             wechat_ts_offset;
   gboolean           wechat_bad_signature;
   gboolean           wechat_no_signature;
+
+  /* the TLS connection the request came on */
+  guint              connection;     /* 1, 2, ... per server, in order of first request */
+  GTlsCertificate   *peer_certificate; /* the client certificate of that connection */
 
   /* record for GET /_sim/uploads */
   char              *code;

@@ -39,7 +39,15 @@ struct _GpSimServer
   GPtrArray     *faults;     /* Fault */
   GPtrArray     *uploads;    /* JsonNode (object) */
   gint64         alipay_skew;
+  guint          n_connections;
 };
+
+/* What the simulator knows of one TLS connection, kept on its GSocket. */
+typedef struct
+{
+  guint            id;
+  GTlsCertificate *peer_certificate;
+} Connection;
 
 typedef struct
 {
@@ -66,6 +74,7 @@ static const char *const fault_names[GP_SIM_N_FAULTS] = {
   [GP_SIM_FAULT_ALIPAY_ERROR_RESPONSE] = "alipay-error-response",
   [GP_SIM_FAULT_ALIPAY_DUPLICATE_NODE] = "alipay-duplicate-node",
   [GP_SIM_FAULT_UNSIGNED_401] = "unsigned-401",
+  [GP_SIM_FAULT_MISDIRECTED_421] = "misdirected-421",
 };
 
 const char *
@@ -115,6 +124,7 @@ gp_sim_fault_applies (GpSimFaultMode mode,
     case GP_SIM_FAULT_DROP:
     case GP_SIM_FAULT_MALFORMED:
     case GP_SIM_FAULT_OVERSIZED:
+    case GP_SIM_FAULT_MISDIRECTED_421:
     case GP_SIM_N_FAULTS:
     default:
       return TRUE;
@@ -352,6 +362,7 @@ exchange_free (GpSimExchange *ex)
   g_free (ex->filename);
   g_free (ex->sha256);
   g_free (ex->media_id);
+  g_clear_object (&ex->peer_certificate);
   g_clear_object (&ex->msg);
   g_free (ex);
 }
@@ -420,6 +431,10 @@ record_upload (GpSimServer   *self,
   json_builder_add_string_value (b, ex->media_id);
   json_builder_set_member_name (b, "body_size");
   json_builder_add_int_value (b, ex->body_len);
+  json_builder_set_member_name (b, "connection");
+  json_builder_add_int_value (b, ex->connection);
+  json_builder_set_member_name (b, "client_certificate");
+  json_builder_add_boolean_value (b, ex->peer_certificate != NULL);
   json_builder_end_object (b);
   if (self->uploads->len >= MAX_RECORDS)
     g_ptr_array_remove_index (self->uploads, 0);
@@ -544,6 +559,43 @@ build_reply (GpSimExchange *ex)
     }
 }
 
+static void
+connection_free (gpointer data)
+{
+  Connection *c = data;
+
+  g_clear_object (&c->peer_certificate);
+  g_free (c);
+}
+
+/* The connection a request came on, numbered in order of first request.
+ * A client certificate authenticates the TLS connection, so every request
+ * on it carries it; libsoup's server only hands it to the first message of
+ * a kept-alive connection, so it is remembered here for the later ones. */
+static void
+exchange_set_connection (GpSimExchange *ex)
+{
+  GSocket *socket = soup_server_message_get_socket (ex->msg);
+  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (ex->msg);
+  Connection *c = NULL;
+
+  if (socket != NULL)
+    c = g_object_get_data (G_OBJECT (socket), "gp-sim-connection");
+  if (socket != NULL && c == NULL)
+    {
+      c = g_new0 (Connection, 1);
+      c->id = ++ex->server->n_connections;
+      g_object_set_data_full (G_OBJECT (socket), "gp-sim-connection", c, connection_free);
+    }
+  if (c != NULL && peer != NULL)
+    g_set_object (&c->peer_certificate, peer);
+  if (c != NULL && peer == NULL)
+    peer = c->peer_certificate;
+
+  ex->connection = c != NULL ? c->id : 0;
+  g_set_object (&ex->peer_certificate, peer);
+}
+
 static GpSimExchange *
 exchange_new (GpSimServer       *self,
               SoupServerMessage *msg,
@@ -562,6 +614,7 @@ exchange_new (GpSimServer       *self,
   ex->body = body != NULL ? body->data->data : NULL;
   ex->body_len = body != NULL ? body->data->len : 0;
   ex->status = SOUP_STATUS_OK;
+  exchange_set_connection (ex);
   return ex;
 }
 
@@ -606,6 +659,15 @@ gateway_cb (SoupServer        *server,
     {
       ex->fault = take_fault (self, ex->kind, &seconds);
       build_reply (ex);
+    }
+  /* HTTP 421: "not processed here, try another connection"; nothing is
+   * stored, so no media ID. */
+  if (ex->fault == GP_SIM_FAULT_MISDIRECTED_421)
+    {
+      gp_sim_exchange_set_reply (ex, SOUP_STATUS_MISDIRECTED_REQUEST, "text/plain",
+                                 "Misdirected Request\n");
+      gp_sim_exchange_set_result (ex, "HTTP_421", NULL);
+      g_clear_pointer (&ex->media_id, g_free);
     }
   sign_wechat_reply (ex);
   record_upload (self, ex, request_id);

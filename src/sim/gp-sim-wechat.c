@@ -133,7 +133,7 @@ gboolean
 gp_sim_v2_check (GpSimExchange *ex)
 {
   SoupMessageHeaders *h = soup_server_message_get_request_headers (ex->msg);
-  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (ex->msg);
+  GTlsCertificate *peer = ex->peer_certificate;
   g_autoptr(GPtrArray) fields = gp_sim_params_new ();
   g_autoptr(GPtrArray) parts = NULL;
   g_autoptr(GError) error = NULL;
@@ -257,6 +257,7 @@ gp_sim_v2_reply (GpSimExchange *ex)
     case GP_SIM_FAULT_ALIPAY_ERROR_RESPONSE:
     case GP_SIM_FAULT_ALIPAY_DUPLICATE_NODE:
     case GP_SIM_FAULT_UNSIGNED_401:
+    case GP_SIM_FAULT_MISDIRECTED_421:
     case GP_SIM_N_FAULTS:
     default:
       break;
@@ -635,6 +636,7 @@ gp_sim_v3_reply (GpSimExchange *ex)
     case GP_SIM_FAULT_XML_BILLION_LAUGHS:
     case GP_SIM_FAULT_ALIPAY_ERROR_RESPONSE:
     case GP_SIM_FAULT_ALIPAY_DUPLICATE_NODE:
+    case GP_SIM_FAULT_MISDIRECTED_421:
     case GP_SIM_N_FAULTS:
     default:
       break;

@@ -94,6 +94,11 @@ static const FaultCase fault_cases[] = {
   { "sim-wechatpay-v3", "{\"mode\":\"drop\",\"count\":1}", TRUE, NULL, NULL, 2 },
   { "sim-alipay", "{\"mode\":\"drop\",\"count\":3}", FALSE, "network", NULL, 3 },
   { "sim-wechatpay-v2", "{\"mode\":\"drop\",\"count\":3}", FALSE, "network", NULL, 3 },
+  /* HTTP 421, not processed: retried by the policy, never re-sent by libsoup */
+  { "sim-wechatpay-v3", "{\"mode\":\"misdirected-421\",\"count\":1}", TRUE, NULL, NULL, 2 },
+  { "sim-alipay", "{\"mode\":\"misdirected-421\",\"count\":3}", FALSE, "network",
+    "NOT_PROCESSED", 3 },
+  { "sim-wechatpay-v2", "{\"mode\":\"misdirected-421\",\"count\":1}", TRUE, NULL, NULL, 2 },
   /* a server slower than the timeout: network, retried */
   { "sim-wechatpay-v3", "{\"mode\":\"delay\",\"seconds\":2,\"count\":1}", TRUE, NULL, NULL, 2,
     "700" },
@@ -256,6 +261,7 @@ test_fault (gconstpointer data)
   gint64 start = g_get_monotonic_time ();
 
   gp_test_sim_fault (sim, NULL);
+  gp_test_sim_clear_uploads (sim);
   gp_test_sim_fault (sim, c->fault);
   line = upload_one (c->profile, c->io_timeout, c->ok ? 0 : 1, &out, &err);
   g_test_message ("%s %s: %s (%.1f s)", c->profile, c->fault, out,
@@ -293,7 +299,144 @@ test_fault (gconstpointer data)
     }
 
   g_assert_cmpint (json_object_get_int_member (line, "attempts"), ==, c->attempts);
+  /* every request that reached the simulator is one of the counted
+   * attempts: nothing was re-sent behind the retry policy's back */
+  {
+    g_autoptr(JsonArray) seen = gp_test_sim_uploads (sim);
+
+    g_assert_cmpuint (json_array_get_length (seen), ==, c->attempts);
+  }
   gp_test_sim_fault (sim, NULL);
+}
+
+/* Batches: connections and attempts as the simulator saw them --------- */
+
+typedef struct
+{
+  GPtrArray *lines;    /* JsonObject, one per file */
+  JsonArray *uploads;  /* the simulator's records of this batch */
+  guint      connections;
+  guint      attempts; /* the sum of every file's attempts */
+} Batch;
+
+static void
+batch_clear (Batch *b)
+{
+  g_clear_pointer (&b->lines, g_ptr_array_unref);
+  g_clear_pointer (&b->uploads, json_array_unref);
+}
+
+static void
+upload_batch (Batch      *b,
+              const char *profile,
+              guint       n_files,
+              const char *jobs,
+              int         expected_status)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) connections = g_hash_table_new (NULL, NULL);
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_strv_builder_add_many (builder, "upload", "--profile", profile, "--json", "--jobs", jobs,
+                           NULL);
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = new_file (profile);
+
+      g_strv_builder_add (builder, path);
+    }
+  argv = g_strv_builder_end (builder);
+
+  gp_test_sim_clear_uploads (sim);
+  status = gp_test_cli_runv (NULL, &out, &err, (const char * const *) argv);
+  expect_status (status, expected_status, out, err);
+  b->lines = gp_test_json_lines (out);
+  g_assert_cmpuint (b->lines->len, ==, n_files);
+  b->uploads = gp_test_sim_uploads (sim);
+
+  b->attempts = 0;
+  for (guint i = 0; i < b->lines->len; i++)
+    b->attempts += json_object_get_int_member (g_ptr_array_index (b->lines, i), "attempts");
+  for (guint i = 0; i < json_array_get_length (b->uploads); i++)
+    {
+      JsonObject *u = json_array_get_object_element (b->uploads, i);
+      gint64 id = json_object_get_int_member (u, "connection");
+
+      g_assert_cmpint (id, >, 0);
+      g_hash_table_add (connections, GINT_TO_POINTER ((gint) id));
+    }
+  b->connections = g_hash_table_size (connections);
+  g_test_message ("%s: %u files, --jobs %s: %u requests on %u connections, %u attempts",
+                  profile, n_files, jobs, json_array_get_length (b->uploads), b->connections,
+                  b->attempts);
+}
+
+static void
+assert_all_ok (Batch *b)
+{
+  for (guint i = 0; i < b->lines->len; i++)
+    g_assert_true (json_object_get_boolean_member (g_ptr_array_index (b->lines, i), "ok"));
+}
+
+/* Without a client certificate (v3, Global, Alipay) a batch reuses its
+ * kept-alive connections: at most one per file in flight. */
+static void
+test_batch_reuses_connections (gconstpointer data)
+{
+  const char *profile = data;
+  Batch b = { 0 };
+
+  gp_test_sim_fault (sim, NULL);
+  upload_batch (&b, profile, 8, "2", 0);
+  assert_all_ok (&b);
+  g_assert_cmpuint (json_array_get_length (b.uploads), ==, 8);
+  g_assert_cmpuint (b.attempts, ==, 8);
+  g_assert_cmpuint (b.connections, <=, 2);
+  batch_clear (&b);
+}
+
+/* v2 (mutual TLS): every request on a connection of its own, each one
+ * presenting the merchant's client certificate. */
+static void
+test_batch_v2_client_certificate (void)
+{
+  Batch b = { 0 };
+
+  gp_test_sim_fault (sim, NULL);
+  upload_batch (&b, "sim-wechatpay-v2", 5, "2", 0);
+  assert_all_ok (&b);
+  g_assert_cmpuint (json_array_get_length (b.uploads), ==, 5);
+  g_assert_cmpuint (b.connections, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *u = json_array_get_object_element (b.uploads, i);
+
+      g_assert_true (json_object_get_boolean_member (u, "client_certificate"));
+      g_assert_cmpint (json_object_get_int_member (u, "status"), ==, 200);
+    }
+  batch_clear (&b);
+}
+
+/* Faults that break or refuse requests on kept-alive connections in the
+ * middle of a batch: every request the simulator saw is an attempt the
+ * policy counted, and the batch still succeeds. */
+static void
+test_batch_faults_counted (gconstpointer data)
+{
+  const char *fault = data;
+  Batch b = { 0 };
+
+  gp_test_sim_fault (sim, NULL);
+  gp_test_sim_fault (sim, fault);
+  upload_batch (&b, "sim-wechatpay-v3", 6, "2", 0);
+  gp_test_sim_fault (sim, NULL);
+  assert_all_ok (&b);
+  g_assert_cmpuint (b.attempts, ==, 6 + 2);
+  g_assert_cmpuint (json_array_get_length (b.uploads), ==, b.attempts);
+  batch_clear (&b);
 }
 
 static void
@@ -535,6 +678,18 @@ main (int    argc,
       g_test_add_data_func (name, &tls_cases[i], test_tls);
     }
   g_test_add_func ("/gatepost/cli/faults/tls/client-cert-missing", test_tls_client_cert_missing);
+  g_test_add_data_func ("/gatepost/cli/connections/reuse/v3", "sim-wechatpay-v3",
+                        test_batch_reuses_connections);
+  g_test_add_data_func ("/gatepost/cli/connections/reuse/alipay", "sim-alipay",
+                        test_batch_reuses_connections);
+  g_test_add_func ("/gatepost/cli/connections/v2-client-certificate",
+                   test_batch_v2_client_certificate);
+  g_test_add_data_func ("/gatepost/cli/connections/faults/drop",
+                        "{\"mode\":\"drop\",\"count\":2}", test_batch_faults_counted);
+  g_test_add_data_func ("/gatepost/cli/connections/faults/http-500",
+                        "{\"mode\":\"http-500\",\"count\":2}", test_batch_faults_counted);
+  g_test_add_data_func ("/gatepost/cli/connections/faults/misdirected-421",
+                        "{\"mode\":\"misdirected-421\",\"count\":2}", test_batch_faults_counted);
 
   sim = gp_test_sim_start (NULL);
   gp_test_sim_import_profiles (sim);

@@ -144,6 +144,10 @@ assert_success_line (JsonObject *line,
   gint64 history_id;
   g_autofree char *status = NULL;
   g_autofree char *row_media = NULL;
+  g_autofree char *row_sha256 = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *local_sha256 = NULL;
+  gsize len = 0;
 
   assert_contract_keys (line);
   g_assert_cmpstr (json_object_get_string_member (line, "file"), ==, real);
@@ -156,6 +160,10 @@ assert_success_line (JsonObject *line,
   g_assert_false (json_object_has_member (line, "error"));
   g_assert_cmpstr (json_object_get_string_member (line, "format"), ==, format);
   g_assert_cmpuint (strlen (sha256), ==, 64);
+  /* Alipay's digest is computed while sending: it must still be the file's. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  local_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_assert_cmpstr (sha256, ==, local_sha256);
 
   issued = find_sim_upload (uploads, gateway, sha256);
   g_assert_nonnull (issued);
@@ -180,8 +188,10 @@ assert_success_line (JsonObject *line,
   g_assert_cmpint (history_id, >, 0);
   status = history_row (history_id, "status");
   row_media = history_row (history_id, "media_id");
+  row_sha256 = history_row (history_id, "sha256");
   g_assert_cmpstr (status, ==, "succeeded");
   g_assert_cmpstr (row_media, ==, json_object_get_string_member (line, "media_id"));
+  g_assert_cmpstr (row_sha256, ==, local_sha256);
 }
 
 /* Every accepted format of one profile in one batch with --jobs 4: exit 0,
@@ -289,12 +299,23 @@ test_argument_order (void)
 }
 
 /* The same bytes again: skipped with duplicate_of and nothing sent; with
- * --force sent again as a new row. */
+ * --force sent again as a new row. Through Alipay, whose digests are
+ * computed while sending unless a file may be a duplicate, also a file of
+ * the same size as an earlier one but other bytes: sent. */
 static void
-test_duplicates (void)
+test_duplicates (gconstpointer data)
 {
-  g_autofree char *a = gp_test_write_file (files_dir, "dup-a.png", "png", 7001, 0);
-  g_autofree char *b = gp_test_write_file (files_dir, "dup-b.jpg", "jpeg", 7002, 0);
+  const char *profile = data;
+  g_autofree char *tag = g_strdup_printf ("%s-", profile);
+  g_autofree char *name_a = g_strconcat (tag, "dup-a.png", NULL);
+  g_autofree char *name_b = g_strconcat (tag, "dup-b.jpg", NULL);
+  g_autofree char *name_c = g_strconcat (tag, "dup-c.png", NULL);
+  guint variant = g_str_equal (profile, "sim-alipay") ? 7100 : 7000;
+  g_autofree char *a = gp_test_write_file (files_dir, name_a, "png", variant + 1, 20000);
+  g_autofree char *b = gp_test_write_file (files_dir, name_b, "jpeg", variant + 2, 0);
+  g_autofree char *c = gp_test_write_file (files_dir, name_c, "png", variant + 3, 20000);
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autoptr(GPtrArray) fourth = NULL;
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL;
   g_autofree char *err3 = NULL;
   g_autoptr(GPtrArray) first = NULL;
@@ -302,15 +323,15 @@ test_duplicates (void)
   g_autoptr(GPtrArray) third = NULL;
   g_autoptr(JsonArray) uploads = NULL;
   JsonObject *dup;
-  const char *sha_a;
+  g_autofree char *sha_a = NULL;
 
-  expect_status (gp_test_cli_run (&out, &err, "upload", "--profile", "sim-wechatpay-v3",
+  expect_status (gp_test_cli_run (&out, &err, "upload", "--profile", profile,
                                     "--json", a, NULL), 0, out, err);
   first = gp_test_json_lines (out);
-  sha_a = json_object_get_string_member (g_ptr_array_index (first, 0), "sha256");
+  sha_a = g_strdup (json_object_get_string_member (g_ptr_array_index (first, 0), "sha256"));
 
   /* a again, and a new file b: b goes, a is skipped */
-  expect_status (gp_test_cli_run (&out2, &err2, "upload", "--profile", "sim-wechatpay-v3",
+  expect_status (gp_test_cli_run (&out2, &err2, "upload", "--profile", profile,
                                     "--json", a, b, NULL), 0, out2, err2);
   second = gp_test_json_lines (out2);
   g_assert_cmpuint (second->len, ==, 2);
@@ -330,7 +351,7 @@ test_duplicates (void)
   g_clear_pointer (&uploads, json_array_unref);
 
   /* --force: sent again, a new row */
-  expect_status (gp_test_cli_run (&out3, &err3, "upload", "--profile", "sim-wechatpay-v3",
+  expect_status (gp_test_cli_run (&out3, &err3, "upload", "--profile", profile,
                                     "--json", "--force", a, NULL), 0, out3, err3);
   third = gp_test_json_lines (out3);
   g_assert_false (json_object_has_member (g_ptr_array_index (third, 0), "duplicate_of"));
@@ -348,6 +369,19 @@ test_duplicates (void)
   g_clear_pointer (&first, g_ptr_array_unref);
   first = gp_test_json_lines (out);
   g_assert_false (json_object_has_member (g_ptr_array_index (first, 0), "duplicate_of"));
+
+  g_clear_pointer (&uploads, json_array_unref);
+
+  /* same size as a, other bytes: no duplicate */
+  expect_status (gp_test_cli_run (&out4, &err4, "upload", "--profile", profile,
+                                  "--json", c, NULL), 0, out4, err4);
+  fourth = gp_test_json_lines (out4);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (fourth, 0), "size"), ==,
+                   json_object_get_int_member (g_ptr_array_index (first, 0), "size"));
+  g_assert_false (json_object_has_member (g_ptr_array_index (fourth, 0), "duplicate_of"));
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (fourth, 0), "attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (fourth, 0), "sha256"), !=,
+                   sha_a);
 }
 
 /* A file the gateway does not take is refused at check (history_id null,
@@ -631,7 +665,9 @@ main (int    argc,
       g_test_add_data_func (name, &gateway_cases[i], test_every_format);
     }
   g_test_add_func ("/gatepost/cli/upload/argument-order", test_argument_order);
-  g_test_add_func ("/gatepost/cli/upload/duplicates", test_duplicates);
+  g_test_add_data_func ("/gatepost/cli/upload/duplicates/wechatpay-v3", "sim-wechatpay-v3",
+                        test_duplicates);
+  g_test_add_data_func ("/gatepost/cli/upload/duplicates/alipay", "sim-alipay", test_duplicates);
   g_test_add_func ("/gatepost/cli/upload/same-bytes-in-one-batch", test_same_bytes_in_one_batch);
   g_test_add_func ("/gatepost/cli/upload/refused-at-check", test_refused_at_check);
   g_test_add_func ("/gatepost/cli/upload/usage-errors", test_usage_errors);

@@ -130,7 +130,7 @@ check (const char    *path,
        GpGatewayKind  gateway)
 {
   g_autoptr(GError) error = NULL;
-  GpCheckReport *report = gp_file_check_sync (path, gateway, NULL, &error);
+  GpCheckReport *report = gp_file_check_sync (path, gateway, GP_FILE_CHECK_NONE, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (report);
@@ -358,9 +358,11 @@ static void
 test_hashes (Fixture       *f,
              gconstpointer  data)
 {
-  /* Known answers from PROTOCOLS.md ("pic1"). */
+  /* Known answers from PROTOCOLS.md ("pic1"). MD5 is v2's media_hash:
+   * computed for v2, or when asked for. */
   g_autofree char *small = write_file (f, "pic1", "pic1", 4);
-  g_autoptr(GpCheckReport) r_small = check (small, GP_GATEWAY_ALIPAY);
+  g_autoptr(GpCheckReport) r_small = check (small, GP_GATEWAY_WECHATPAY_V2);
+  g_autoptr(GpCheckReport) r_alipay = check (small, GP_GATEWAY_ALIPAY);
   /* Several read chunks: compare with GLib's own implementation. */
   gsize big_len = 3 * 1048576 + 12345;
   g_autofree guint8 *big = g_malloc (big_len);
@@ -372,17 +374,77 @@ test_hashes (Fixture       *f,
   g_assert_cmpstr (gp_check_report_get_sha256 (r_small), ==,
                    "46db78df94f91d366709232d36470c1936b4631dd4572ff8722509afe5b107a4");
   g_assert_cmpstr (gp_check_report_get_md5 (r_small), ==, "3b9050f1dc255c49f6fc73da8cdbd61f");
+  g_assert_cmpstr (gp_check_report_get_sha256 (r_alipay), ==,
+                   gp_check_report_get_sha256 (r_small));
+  g_assert_null (gp_check_report_get_md5 (r_alipay));
 
   for (gsize i = 0; i < big_len; i++)
     big[i] = (guint8) (i * 2654435761u >> 13);
   memcpy (big, jpeg_320x200, sizeof jpeg_320x200);
   big_path = write_file (f, "big.jpg", big, big_len);
-  r_big = check (big_path, GP_GATEWAY_ALIPAY);
+  r_big = gp_file_check_sync (big_path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_ALL_DIGESTS, NULL, NULL);
   sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, big, big_len);
   md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, big, big_len);
   g_assert_cmpstr (gp_check_report_get_sha256 (r_big), ==, sha);
   g_assert_cmpstr (gp_check_report_get_md5 (r_big), ==, md5);
   g_assert_cmpuint (gp_check_report_get_size (r_big), ==, big_len);
+}
+
+/* GP_FILE_CHECK_DEFER_DIGESTS: the head only, the same verdict, no digest;
+ * the upload records the SHA-256 it sent, and only once. */
+static void
+test_deferred_digests (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "shop.jpg", jpeg_320x200, sizeof jpeg_320x200);
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, jpeg_320x200,
+                                                      sizeof jpeg_320x200);
+  g_autoptr(GpCheckReport) full = check (path, GP_GATEWAY_ALIPAY);
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpCheckReport) v3 = NULL;
+  g_autoptr(GError) error = NULL;
+  guint width = 0, height = 0;
+  int fd;
+
+  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_DEFER_DIGESTS, NULL,
+                               &error);
+  g_assert_no_error (error);
+  assert_problems (report, NULL);
+  g_assert_true (gp_check_report_get_digests_deferred (report));
+  g_assert_false (gp_check_report_get_digests_deferred (full));
+  g_assert_cmpint (gp_check_report_get_format (report), ==, GP_FORMAT_JPEG);
+  g_assert_cmpuint (gp_check_report_get_size (report), ==, sizeof jpeg_320x200);
+  g_assert_true (gp_check_report_get_dimensions (report, &width, &height));
+  g_assert_cmpuint (width, ==, 320);
+  g_assert_cmpuint (height, ==, 200);
+  g_assert_null (gp_check_report_get_sha256 (report));
+  g_assert_null (gp_check_report_get_md5 (report));
+
+  /* Nothing but WeChat's digests is missing: their drivers refuse it. */
+  v3 = gp_check_report_evaluate (report, GP_GATEWAY_WECHATPAY_V3);
+  g_assert_true (gp_check_report_get_digests_deferred (v3));
+  g_assert_null (gp_check_report_get_sha256 (v3));
+
+  g_assert_true (gp_check_report_set_sent_sha256 (report, sha));
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==, sha);
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==, gp_check_report_get_sha256 (full));
+  g_assert_true (gp_check_report_set_sent_sha256 (report, sha));
+  g_assert_false (gp_check_report_set_sent_sha256 (report, "00000000000000000000000000000000"
+                                                           "00000000000000000000000000000000"));
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==, sha);
+
+  /* chmod moves only the change time: a deferred report notices, a hashed
+   * one (whose content the upload compares) does not need to. */
+  g_usleep (20000);
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+  fd = open (path, O_RDONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_false (gp_check_report_still_matches (report, fd, &error));
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_clear_error (&error);
+  g_assert_true (gp_check_report_still_matches (full, fd, &error));
+  g_assert_no_error (error);
+  close (fd);
 }
 
 static void
@@ -543,7 +605,7 @@ test_async (Fixture       *f,
   GpCheckReport *report = NULL;
   gboolean cancelled_done = FALSE;
 
-  gp_file_check_async (path, GP_GATEWAY_WECHATPAY_V2, NULL, check_done_cb, &report);
+  gp_file_check_async (path, GP_GATEWAY_WECHATPAY_V2, GP_FILE_CHECK_NONE, NULL, check_done_cb, &report);
   while (report == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (gp_check_report_get_format (report), ==, GP_FORMAT_JPEG);
@@ -551,7 +613,7 @@ test_async (Fixture       *f,
   gp_check_report_unref (report);
 
   g_cancellable_cancel (cancellable);
-  gp_file_check_async (path, GP_GATEWAY_WECHATPAY_V2, cancellable, cancelled_cb,
+  gp_file_check_async (path, GP_GATEWAY_WECHATPAY_V2, GP_FILE_CHECK_NONE, cancellable, cancelled_cb,
                        &cancelled_done);
   while (!cancelled_done)
     g_main_context_iteration (NULL, TRUE);
@@ -595,6 +657,7 @@ main (int   argc,
   ADD ("/gatepost/check/damaged-header", test_damaged_header_warns);
   ADD ("/gatepost/check/extension-mismatch", test_extension_mismatch);
   ADD ("/gatepost/check/hashes", test_hashes);
+  ADD ("/gatepost/check/deferred-digests", test_deferred_digests);
   ADD ("/gatepost/check/empty-file", test_empty_file);
   ADD ("/gatepost/check/special-files", test_special_files);
   ADD ("/gatepost/check/unreadable", test_unreadable);

@@ -78,7 +78,7 @@ tiny_jpeg_as (Fixture    *f,
   data = signing_data_read ("tiny.jpg", &len);
   g_file_set_contents (path, data, len, &error);
   g_assert_no_error (error);
-  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, &error);
+  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
 
@@ -379,7 +379,7 @@ test_request_refusals (Fixture       *f,
   creds.app_id = "2021000000000001";
   g_file_set_contents (txt, "hello", 5, &error);
   g_assert_no_error (error);
-  bad = gp_file_check_sync (txt, GP_GATEWAY_ALIPAY, NULL, &error);
+  bad = gp_file_check_sync (txt, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_null (gp_alipay_build_request (&creds, bad, NULL, &error));
   g_assert_error (error, GP_GATEWAY_ERROR, GP_GATEWAY_ERROR_FILE);

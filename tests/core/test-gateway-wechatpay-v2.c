@@ -68,7 +68,7 @@ tiny_jpeg_as (Fixture    *f,
   data = signing_data_read ("tiny.jpg", &len);
   g_file_set_contents (path, data, len, &error);
   g_assert_no_error (error);
-  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_V2, NULL, &error);
+  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_V2, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
 

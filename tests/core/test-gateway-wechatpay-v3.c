@@ -82,7 +82,7 @@ file_as (Fixture       *f,
 
   g_file_set_contents (path, data, len, &error);
   g_assert_no_error (error);
-  report = gp_file_check_sync (path, kind, NULL, &error);
+  report = gp_file_check_sync (path, kind, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
 

@@ -455,7 +455,7 @@ test_entry_for_report (void)
   gint64 id;
 
   g_assert_true (g_file_set_contents (file, (const char *) png, sizeof png, NULL));
-  report = gp_file_check_sync (file, GP_GATEWAY_ALIPAY, NULL, &error);
+  report = gp_file_check_sync (file, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   pending = gp_history_entry_new_for_report (report, "Shop A", "pa", "2021000000000001");
   id = gp_history_begin_sync (h, pending, NULL, &error);

@@ -78,11 +78,12 @@ fixture_tear_down (Fixture       *f,
 }
 
 static GpCheckReport *
-write_and_check (Fixture     *f,
-                 const char  *name,
-                 const void  *data,
-                 gsize        len,
-                 char       **path_out)
+write_and_check_flags (Fixture          *f,
+                       const char       *name,
+                       const void       *data,
+                       gsize             len,
+                       GpFileCheckFlags  flags,
+                       char            **path_out)
 {
   g_autofree char *path = g_build_filename (f->dir, name, NULL);
   g_autoptr(GError) error = NULL;
@@ -90,13 +91,26 @@ write_and_check (Fixture     *f,
 
   g_file_set_contents (path, data, len, &error);
   g_assert_no_error (error);
-  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_V3, NULL, &error);
+  report = gp_file_check_sync (path, (flags & GP_FILE_CHECK_DEFER_DIGESTS) ? GP_GATEWAY_ALIPAY
+                                                                           : GP_GATEWAY_WECHATPAY_V3,
+                               flags, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   if (path_out)
     *path_out = g_steal_pointer (&path);
 
   return report;
+}
+
+/* MD5 too: the v2 document body needs it. */
+static GpCheckReport *
+write_and_check (Fixture     *f,
+                 const char  *name,
+                 const void  *data,
+                 gsize        len,
+                 char       **path_out)
+{
+  return write_and_check_flags (f, name, data, len, GP_FILE_CHECK_ALL_DIGESTS, path_out);
 }
 
 static void
@@ -274,6 +288,178 @@ test_changed_same_size_and_mtime (Fixture       *f,
   g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
 }
 
+/* Digests deferred (Alipay): the body is the same, and the SHA-256 of the
+ * bytes sent lands in the report; a second send must match it. */
+static void
+test_deferred_digest (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpCheckReport) full = NULL;
+  g_autoptr(GpMultipart) mp = gp_multipart_new (DOC_BOUNDARY);
+  g_autoptr(GpMultipart) mp_full = gp_multipart_new (DOC_BOUNDARY);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) body_full = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = write_and_check_flags (f, "a.jpg", "pic1", 4, GP_FILE_CHECK_DEFER_DIGESTS, &path);
+  g_assert_true (gp_check_report_get_digests_deferred (report));
+  g_assert_null (gp_check_report_get_sha256 (report));
+  g_assert_null (gp_check_report_get_md5 (report));
+  g_assert_cmpuint (gp_check_report_get_size (report), ==, 4);
+
+  gp_multipart_add_text (mp, "image_type", "jpg", NULL);
+  gp_multipart_set_file (mp, "image_content", "a.jpg", "image/jpeg", report);
+  body = gp_multipart_to_bytes (mp, NULL, &error);
+  g_assert_no_error (error);
+  /* PROTOCOLS.md's "pic1" */
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==,
+                   "46db78df94f91d366709232d36470c1936b4631dd4572ff8722509afe5b107a4");
+
+  full = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
+  g_assert_no_error (error);
+  gp_multipart_add_text (mp_full, "image_type", "jpg", NULL);
+  gp_multipart_set_file (mp_full, "image_content", "a.jpg", "image/jpeg", full);
+  body_full = gp_multipart_to_bytes (mp_full, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (body, body_full));
+
+  /* A retry reads the file again and compares. */
+  again = gp_multipart_to_bytes (mp, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (again, body));
+}
+
+/* Deferred digests leave nothing to compare the content with: the change
+ * time, which any write moves and no program can set back, must then
+ * catch what a restored mtime hides. */
+static void
+test_deferred_changed_same_size_and_mtime (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpMultipart) mp = gp_multipart_new (DOC_BOUNDARY);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) emitted = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  report = write_and_check_flags (f, "a.jpg", "pic1", 4, GP_FILE_CHECK_DEFER_DIGESTS, &path);
+  gp_multipart_set_file (mp, "image_content", "a.jpg", "image/jpeg", report);
+
+  g_usleep (20000);  /* past the file system's timestamp granularity */
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "pic2", 4), ==, 4);
+  close (fd);
+  restore_mtime (path, report);
+
+  stream = gp_multipart_open (mp, NULL, &error);
+  if (stream != NULL)
+    emitted = drain (stream, 7, &error);
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_assert_true (emitted == NULL || !contains (emitted, DOC_BOUNDARY "--"));
+  g_assert_null (gp_check_report_get_sha256 (report));
+}
+
+/* Rewritten in place while streaming, same size: caught at the file's end,
+ * before the closing boundary, and no digest is recorded. */
+static void
+test_deferred_changed_while_streaming (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *content = g_strnfill (100000, 'x');
+  g_autofree char *other = g_strnfill (100000, 'y');
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpMultipart) mp = gp_multipart_new (DOC_BOUNDARY);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) emitted = NULL;
+  g_autoptr(GError) error = NULL;
+  char head[16];
+  int fd;
+
+  memcpy (content, "%PDF-1.4\n", 9);
+  memcpy (other, "%PDF-1.4\n", 9);
+  report = write_and_check_flags (f, "big.pdf", content, 100000, GP_FILE_CHECK_DEFER_DIGESTS,
+                                  &path);
+  gp_multipart_set_file (mp, "image_content", "big.pdf", "application/pdf", report);
+  stream = gp_multipart_open (mp, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_input_stream_read (stream, head, sizeof head, NULL, &error), ==, 16);
+
+  g_usleep (20000);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, other, 100000), ==, 100000);
+  close (fd);
+
+  emitted = drain (stream, 8192, &error);
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_assert_false (contains (emitted, DOC_BOUNDARY "--"));
+  g_assert_null (gp_check_report_get_sha256 (report));
+}
+
+/* Above 256 KiB the SHA-256 is computed on a thread while the body is
+ * read: the same verdicts. A same-size rewrite with the mtime restored is
+ * caught by the digest; a deferred digest is the file's. */
+static void
+test_large_file_threaded_digest (Fixture       *f,
+                                 gconstpointer  data)
+{
+  gsize size = 2 * 1048576 + 4097;
+  g_autofree guint8 *content = g_malloc (size);
+  g_autofree char *expected = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *deferred_path = NULL;
+  g_autofree char *closing = NULL;
+  g_autoptr(GpCheckReport) report = NULL;
+  g_autoptr(GpCheckReport) deferred = NULL;
+  g_autoptr(GpMultipart) mp = gp_multipart_new (NULL);
+  g_autoptr(GpMultipart) mp_deferred = gp_multipart_new (NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) emitted = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  char head[4096];
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    content[i] = (guint8) (i * 13 + (i >> 11));
+  memcpy (content, "%PDF-1.4\n", 9);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, content, size);
+
+  deferred = write_and_check_flags (f, "deferred.pdf", content, size,
+                                    GP_FILE_CHECK_DEFER_DIGESTS, &deferred_path);
+  gp_multipart_set_file (mp_deferred, "file", "deferred.pdf", "application/pdf", deferred);
+  body = gp_multipart_to_bytes (mp_deferred, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_check_report_get_sha256 (deferred), ==, expected);
+
+  report = write_and_check (f, "large.pdf", content, size, &path);
+  g_assert_cmpstr (gp_check_report_get_sha256 (report), ==, expected);
+  gp_multipart_set_file (mp, "file", "large.pdf", "application/pdf", report);
+  stream = gp_multipart_open (mp, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_input_stream_read (stream, head, sizeof head, NULL, &error), >, 0);
+
+  /* the last byte changes, in place, and the mtime is put back */
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "!", 1, size - 1), ==, 1);
+  close (fd);
+  restore_mtime (path, report);
+
+  emitted = drain (stream, 8192, &error);
+  g_assert_error (error, GP_CHECK_ERROR, GP_CHECK_ERROR_FILE_CHANGED);
+  g_assert_nonnull (strstr (error->message, "SHA-256"));
+  closing = g_strdup_printf ("--%s--", gp_multipart_get_boundary (mp));
+  g_assert_false (contains (emitted, closing));
+}
+
 static void
 rewrite_during_stream (Fixture    *f,
                        const char *replacement,
@@ -434,7 +620,7 @@ test_pollable (Fixture       *f,
   g_file_set_contents (path, content, 100000, &error);
   g_assert_no_error (error);
   g_clear_pointer (&report, gp_check_report_unref);
-  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_GLOBAL, NULL, &error);
+  report = gp_file_check_sync (path, GP_GATEWAY_WECHATPAY_GLOBAL, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   gp_multipart_add_text (mp, "meta", "{}", "application/json");
   gp_multipart_set_file (mp, "file", "big.pdf", "application/pdf", report);
@@ -541,6 +727,14 @@ main (int   argc,
               fixture_set_up, test_changed_same_size_and_mtime, fixture_tear_down);
   g_test_add ("/gatepost/multipart/changed-while-streaming", Fixture, NULL,
               fixture_set_up, test_changed_while_streaming, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/deferred-digest", Fixture, NULL,
+              fixture_set_up, test_deferred_digest, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/deferred-changed-same-size-and-mtime", Fixture, NULL,
+              fixture_set_up, test_deferred_changed_same_size_and_mtime, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/deferred-changed-while-streaming", Fixture, NULL,
+              fixture_set_up, test_deferred_changed_while_streaming, fixture_tear_down);
+  g_test_add ("/gatepost/multipart/large-file-threaded-digest", Fixture, NULL,
+              fixture_set_up, test_large_file_threaded_digest, fixture_tear_down);
   g_test_add ("/gatepost/multipart/large-file-streams", Fixture, NULL,
               fixture_set_up, test_large_file_streams, fixture_tear_down);
   g_test_add ("/gatepost/multipart/async-read", Fixture, NULL,

@@ -35,6 +35,7 @@ typedef struct
   char     *expect;
   char     *client_subject;
   gint64    content_length;   /* -1: no Content-Length header */
+  guint     connection;       /* 1, 2, ...: which TCP connection it came on */
   guint64   received;
   gboolean  handled;          /* the whole body arrived and the handler ran */
 } ServerRequest;
@@ -46,7 +47,8 @@ typedef struct
   GPtrArray  *requests;       /* ServerRequest, in arrival order */
   guint       in_flight;
   guint       max_in_flight;
-  guint       fail_first;     /* /flaky answers 500 this many times first */
+  guint       fail_first;     /* /flaky answers 500, /misdirected 421, this many times first */
+  guint       n_connections;
   guint       delay_ms;       /* /slow answers after this long */
   guint       first_delay_ms; /* ... and file-0.jpg after this long */
   GPtrArray  *paused;         /* SoupServerMessage held forever by /silent */
@@ -115,6 +117,7 @@ server_got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   ServerRequest *r = g_new0 (ServerRequest, 1);
   GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
+  GSocket *socket;
 
   r->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
   r->nonce = g_strdup (soup_message_headers_get_one (headers, "X-Test-Nonce"));
@@ -125,6 +128,15 @@ server_got_headers_cb (SoupServerMessage *msg,
                       ? soup_message_headers_get_content_length (headers) : -1;
   if (peer != NULL)
     g_object_get (peer, "subject-name", &r->client_subject, NULL);
+
+  /* Connections are told apart by their socket, numbered on first use. */
+  socket = soup_server_message_get_socket (msg);
+  r->connection = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (socket), "test-connection"));
+  if (r->connection == 0)
+    {
+      r->connection = ++server->n_connections;
+      g_object_set_data (G_OBJECT (socket), "test-connection", GUINT_TO_POINTER (r->connection));
+    }
 
   g_ptr_array_add (server->requests, r);
   g_object_set_data (G_OBJECT (msg), "test-request", r);
@@ -244,6 +256,16 @@ server_handler (SoupServer        *soup,
         {
           server->fail_first--;
           respond (msg, 500, "busy");
+        }
+      else
+        respond (msg, 200, r->file);
+    }
+  else if (g_str_equal (path, "/misdirected"))
+    {
+      if (server->fail_first > 0)
+        {
+          server->fail_first--;
+          respond (msg, SOUP_STATUS_MISDIRECTED_REQUEST, "not here");
         }
       else
         respond (msg, 200, r->file);
@@ -713,7 +735,7 @@ make_file (const char *name,
   g_file_set_contents (path, (const char *) data, size, &error);
   g_assert_no_error (error);
 
-  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, &error);
+  report = gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
 
@@ -1016,6 +1038,127 @@ test_retry_then_success (void)
   g_assert_cmpuint (second->received, ==, 50 * KiB);
   g_assert_cmpuint (run.progress_sum[0], ==, 50 * KiB);
 
+  run_clear (&run);
+}
+
+static guint
+count_connections (Server *server)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < server->requests->len; i++)
+    {
+      ServerRequest *r = g_ptr_array_index (server->requests, i);
+
+      g_hash_table_add (seen, GUINT_TO_POINTER (r->connection));
+    }
+
+  return g_hash_table_size (seen);
+}
+
+/* Without a client certificate, a batch reuses its kept-alive connections:
+ * no more connections than files in flight, although every request is a
+ * POST (which libsoup would otherwise send on a new connection each). */
+static void
+test_connection_reuse (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GPtrArray) reports = make_files (10, 20 * KiB);
+  Run run;
+
+  gp_uploader_set_jobs (uploader, 2);
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_assert_true (gp_upload_result_is_ok (result_at (&run, i)));
+      g_assert_cmpuint (gp_upload_result_get_attempts (result_at (&run, i)), ==, 1);
+    }
+  g_assert_cmpuint (server->requests->len, ==, 10);
+  g_test_message ("10 uploads, --jobs 2: %u connections", count_connections (server));
+  g_assert_cmpuint (count_connections (server), <=, 2);
+
+  run_clear (&run);
+}
+
+/* With a client certificate, every request gets a connection (and a
+ * handshake presenting the certificate) of its own. */
+static void
+test_client_certificate_every_request (void)
+{
+  g_autoptr(Server) server = server_new_full ("server", TRUE);
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/ok");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GTlsCertificate) client = load_certificate ("client");
+  g_autoptr(GPtrArray) reports = make_files (6, 20 * KiB);
+  Run run;
+
+  gp_uploader_set_client_certificate (uploader, client);
+  gp_uploader_set_jobs (uploader, 2);
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (gp_upload_result_is_ok (result_at (&run, i)));
+  g_assert_cmpuint (server->requests->len, ==, 6);
+  g_assert_cmpuint (count_connections (server), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      ServerRequest *r = g_ptr_array_index (server->requests, i);
+
+      g_assert_nonnull (r->client_subject);
+      g_assert_nonnull (strstr (r->client_subject, "1900000109"));
+    }
+
+  run_clear (&run);
+}
+
+/* libsoup re-queues a POST answered 421 by itself. The uploader stops that
+ * re-send and lets its own policy retry with a fresh request: every request
+ * the server saw is a counted attempt, each with its whole body. */
+static void
+test_misdirected_not_resent_by_libsoup (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(TestGateway) gateway = test_gateway_new (server->base_url, "/misdirected");
+  g_autoptr(GpUploader) uploader = test_uploader_new ();
+  g_autoptr(GPtrArray) reports = make_files (1, 50 * KiB);
+  ServerRequest *first, *second;
+  Run run;
+
+  server->fail_first = 1;
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  g_assert_true (gp_upload_result_is_ok (result_at (&run, 0)));
+  g_assert_cmpuint (gp_upload_result_get_attempts (result_at (&run, 0)), ==, 2);
+  g_assert_cmpuint (gateway->n_built, ==, 2);
+  g_assert_cmpuint (server->requests->len, ==, 2);
+  first = g_ptr_array_index (server->requests, 0);
+  second = g_ptr_array_index (server->requests, 1);
+  g_assert_cmpstr (first->nonce, !=, second->nonce);
+  g_assert_cmpuint (first->received, ==, 50 * KiB);
+  g_assert_cmpuint (second->received, ==, 50 * KiB);
+  run_clear (&run);
+
+  /* Always 421: three attempts, three requests, a retryable failure. */
+  g_ptr_array_set_size (server->requests, 0);
+  gateway->n_built = 0;
+  server->fail_first = 100;
+  run_init (&run, uploader);
+  run_upload (&run, GP_GATEWAY (gateway), reports, NULL, NULL);
+
+  assert_failure (result_at (&run, 0), GP_STAGE_NETWORK, GP_UPLOAD_NOT_PROCESSED);
+  g_assert_true (gp_upload_result_get_retryable (result_at (&run, 0)));
+  g_assert_cmpuint (gp_upload_result_get_attempts (result_at (&run, 0)), ==, 3);
+  g_assert_cmpuint (gateway->n_built, ==, 3);
+  g_assert_cmpuint (server->requests->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (((ServerRequest *) g_ptr_array_index (server->requests, i))->received, ==,
+                      50 * KiB);
   run_clear (&run);
 }
 
@@ -1701,7 +1844,7 @@ streaming_child (void)
   g_assert_cmpint (fwrite ("\0\0\0\x20" "ftypisom", 1, 12, f), ==, 12);
   g_assert_cmpint (ftruncate (fileno (f), size), ==, 0);
   fclose (f);
-  g_ptr_array_add (reports, gp_file_check_sync (path, GP_GATEWAY_ALIPAY, NULL, &error));
+  g_ptr_array_add (reports, gp_file_check_sync (path, GP_GATEWAY_ALIPAY, GP_FILE_CHECK_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (g_ptr_array_index (reports, 0)));
 
@@ -1770,6 +1913,11 @@ main (int   argc,
   g_test_add_func ("/gatepost/uploader/jobs-default", test_jobs_default);
   g_test_add_func ("/gatepost/uploader/jobs-two", test_jobs_two);
   g_test_add_func ("/gatepost/uploader/retry-then-success", test_retry_then_success);
+  g_test_add_func ("/gatepost/uploader/connection-reuse", test_connection_reuse);
+  g_test_add_func ("/gatepost/uploader/tls/client-certificate-every-request",
+                   test_client_certificate_every_request);
+  g_test_add_func ("/gatepost/uploader/misdirected-not-resent",
+                   test_misdirected_not_resent_by_libsoup);
   g_test_add_func ("/gatepost/uploader/no-retry", test_no_retry_when_not_retryable);
   g_test_add_func ("/gatepost/uploader/give-up-after-three", test_give_up_after_three);
   g_test_add_func ("/gatepost/uploader/cancel-batch", test_cancel_batch);

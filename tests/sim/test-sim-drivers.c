@@ -82,7 +82,7 @@ upload (const char *profile_name,
   g_autoptr(GError) error = NULL;
   SoupMessageHeaders *h;
 
-  report = gp_file_check_sync (path, kind, NULL, &error);
+  report = gp_file_check_sync (path, kind, GP_FILE_CHECK_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (gp_check_report_is_ok (report));
   request = gp_gateway_build_request (gateway, profile, report, NULL, &error);
