@@ -142,7 +142,17 @@ gp_application_shutdown (GApplication *app)
    * their work and stop the Sandbox simulator (SIGTERM, then wait). */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
+    {
+      /* Explicitly too: work still running may hold a window past its
+       * destruction, and the simulator must not outlive the app. */
+      if (GP_IS_WINDOW (l->data))
+        {
+          g_cancellable_cancel (gp_window_get_cancellable (l->data));
+          if (gp_window_get_sandbox (l->data) != NULL)
+            gp_sandbox_stop (gp_window_get_sandbox (l->data));
+        }
+      gtk_window_destroy (GTK_WINDOW (l->data));
+    }
   g_list_free (windows);
 
   G_APPLICATION_CLASS (gp_application_parent_class)->shutdown (app);
