@@ -501,11 +501,11 @@ hashes_clear (Hashes *h)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hashes, hashes_clear)
 
 /* Fills @buf as far as the file allows; short reads of a regular file only
- * happen at its end. */
-static gssize
-read_full (int     fd,
-           guint8 *buf,
-           gsize   len)
+ * happen at its end. Also the multipart stream's. */
+gssize
+gp_read_full (int     fd,
+              guint8 *buf,
+              gsize   len)
 {
   gsize done = 0;
 
@@ -560,7 +560,7 @@ read_head (GpCheckReport *self,
            int            fd)
 {
   g_autofree guint8 *buf = g_malloc (CHUNK_SIZE);
-  gssize n = read_full (fd, buf, CHUNK_SIZE);
+  gssize n = gp_read_full (fd, buf, CHUNK_SIZE);
 
   if (n < 0)
     {
@@ -620,7 +620,7 @@ read_and_hash (GpCheckReport  *self,
         return FALSE;
 
       buf = md5 != NULL ? gp_hash_worker_take_chunk (md5) : own;
-      n = read_full (fd, buf, CHUNK_SIZE);
+      n = gp_read_full (fd, buf, CHUNK_SIZE);
       if (n <= 0 && md5 != NULL)
         gp_hash_worker_give_chunk (md5, buf, 0);
       if (n < 0)

@@ -99,6 +99,11 @@ gboolean              gp_sniff_dimensions             (GpFormat        format,
                                                        guint          *width,
                                                        guint          *height);
 
+G_GNUC_INTERNAL
+gssize                gp_read_full                    (int             fd,
+                                                       guint8         *buf,
+                                                       gsize           len);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpCheckReport, gp_check_report_unref)
 
 G_END_DECLS

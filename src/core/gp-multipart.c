@@ -439,30 +439,6 @@ finish_file (GpMultipartStream  *self,
   return TRUE;
 }
 
-/* Reads up to @want bytes; short only at the end of the file. */
-static gssize
-read_some (int     fd,
-           guint8 *buffer,
-           gsize   want)
-{
-  gsize done = 0;
-
-  while (done < want)
-    {
-      gssize n = read (fd, buffer + done, want - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return done > 0 ? (gssize) done : -1;
-      if (n == 0)
-        break;
-      done += n;
-    }
-
-  return done;
-}
-
 static gssize
 read_file (GpMultipartStream  *self,
            void               *buffer,
@@ -482,8 +458,8 @@ read_file (GpMultipartStream  *self,
         gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
       self->ahead = gp_hash_worker_take_chunk (self->hasher);
       self->ahead_pos = self->ahead_len = 0;
-      n = read_some (self->fd, self->ahead,
-                     (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - fetched));
+      n = gp_read_full (self->fd, self->ahead,
+                        (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - fetched));
       if (n > 0)
         self->ahead_len = n;
     }
