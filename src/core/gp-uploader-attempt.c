@@ -18,6 +18,7 @@
 #include "gp-uploader-private.h"
 
 #define READ_CHUNK (64 * 1024)
+#define PROGRESS_STEP (64 * 1024)
 
 /* One HTTP exchange. Every way out goes through a libsoup or GIO callback,
  * so the attempt is freed only when libsoup is done with it. */
@@ -36,6 +37,8 @@ struct _GpUploadAttempt
   gboolean              restarted;
   guint64               sent;
   guint64               total;
+  guint64               sent_reported;     /* in the last file-progress */
+  gint64                last_activity_us;
   char                 *host;
   guint16               port;
   gboolean              tls_rejected;
@@ -336,22 +339,48 @@ watchdog_dispatch (GSource     *source,
 
 static GSourceFuncs watchdog_funcs = { NULL, NULL, watchdog_dispatch, NULL, NULL, NULL };
 
-static void
-attempt_touch (GpUploadAttempt *attempt)
+/* When the watchdog must fire if nothing happens before. */
+static gint64
+attempt_deadline (GpUploadAttempt *attempt)
 {
   GpUploader *self = attempt->job->batch->self;
   guint timeout_ms = attempt->connected ? gp_uploader_get_io_timeout_ms (self)
                                         : gp_uploader_get_connect_timeout_ms (self);
 
-  if (attempt->watchdog != NULL && !attempt->timed_out)
-    g_source_set_ready_time (attempt->watchdog,
-                             g_get_monotonic_time () + (gint64) timeout_ms * 1000);
+  return attempt->last_activity_us + (gint64) timeout_ms * 1000;
+}
+
+/* Moving a source's ready time wakes its main context up (a write to an
+ * eventfd), and the body reports progress every 8 KiB: so this only ever
+ * brings the deadline forward (the connect timeout giving way to a
+ * shorter I/O timeout), and the watchdog, firing early, pushes itself
+ * back to the last activity's deadline. */
+static void
+attempt_touch (GpUploadAttempt *attempt)
+{
+  gint64 deadline;
+  gint64 ready;
+
+  attempt->last_activity_us = g_get_monotonic_time ();
+  if (attempt->watchdog == NULL || attempt->timed_out)
+    return;
+  deadline = attempt_deadline (attempt);
+  ready = g_source_get_ready_time (attempt->watchdog);
+  if (ready < 0 || deadline < ready)
+    g_source_set_ready_time (attempt->watchdog, deadline);
 }
 
 static gboolean
 watchdog_fired_cb (gpointer data)
 {
   GpUploadAttempt *attempt = data;
+  gint64 deadline = attempt_deadline (attempt);
+
+  if (g_get_monotonic_time () < deadline)
+    {
+      g_source_set_ready_time (attempt->watchdog, deadline);
+      return G_SOURCE_CONTINUE;
+    }
 
   attempt->timed_out = TRUE;
   g_source_set_ready_time (attempt->watchdog, -1);
@@ -388,7 +417,13 @@ attempt_wrote_body_data_cb (SoupMessage     *msg,
 
   attempt->sent += chunk_size;
   attempt_touch (attempt);
-  gp_uploader_emit_file_progress (job->batch->self, job->index, attempt->sent, attempt->total);
+  /* Every 64 KiB is plenty for a progress bar, and the end always. */
+  if (attempt->sent - attempt->sent_reported >= PROGRESS_STEP || attempt->sent >= attempt->total)
+    {
+      attempt->sent_reported = attempt->sent;
+      gp_uploader_emit_file_progress (job->batch->self, job->index, attempt->sent,
+                                      attempt->total);
+    }
 }
 
 /* Trust: the session keeps the system's trust store (and so libsoup's
