@@ -1042,7 +1042,9 @@ gp_check_report_get_digests_deferred (GpCheckReport *self)
  * @sha256_hex: the SHA-256 of the bytes an upload just sent, lower-case hex
  *
  * For a report whose digests were deferred: records the SHA-256 of what
- * the first complete send read. A later attempt must send the same bytes.
+ * the first complete send read (a later attempt must send the same
+ * bytes), or, after an upload that never sent the file whole, of the file
+ * as it is then.
  *
  * Returns: %TRUE if @sha256_hex was recorded or equals the recorded one,
  *   %FALSE if it differs (the file changed between attempts)

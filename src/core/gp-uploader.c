@@ -352,7 +352,20 @@ file_job_finish (GpUploadJob    *job,
   gp_upload_result_set_attempts (result, job->attempts);
   gp_upload_result_set_duration_ms (result,
                                     (g_get_monotonic_time () - job->started_us) / 1000);
-  /* Deferred digests: known once a send read the whole file. */
+  /* Deferred digests: known once a send read the whole file. An upload
+   * that never sent it whole still reports the file's SHA-256 (read now),
+   * so that every result of a file that passed its check carries one. */
+  if (gp_check_report_get_digests_deferred (job->report) &&
+      gp_check_report_get_sha256 (job->report) == NULL)
+    {
+      g_autoptr(GpCheckReport) full = NULL;
+
+      full = gp_file_check_sync (gp_check_report_get_path (job->report),
+                                 gp_check_report_get_gateway (job->report),
+                                 GP_FILE_CHECK_NONE, NULL, NULL);
+      if (full != NULL && gp_check_report_get_sha256 (full) != NULL)
+        gp_check_report_set_sent_sha256 (job->report, gp_check_report_get_sha256 (full));
+    }
   gp_upload_result_set_sha256 (result, gp_check_report_get_sha256 (job->report));
 
   if (batch->journal == NULL || job->history_id <= 0)

@@ -241,12 +241,21 @@ upload_one (const char  *profile,
   const char * const env[] = { env0, NULL };
   const char * const argv[] = { "upload", "--profile", profile, "--json", path, NULL };
   g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *sha256 = NULL;
+  gsize len = 0;
   int status;
 
   status = gp_test_cli_runv (env, out_text, err_text, argv);
   expect_status (status, expected_status, *out_text, *err_text);
   lines = gp_test_json_lines (*out_text);
   g_assert_cmpuint (lines->len, ==, 1);
+  /* failed or not, and even when the file never went out whole (its
+   * digest deferred, as for Alipay), the line names the file's digest */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (lines, 0), "sha256"), ==,
+                   sha256);
 
   return json_object_ref (g_ptr_array_index (lines, 0));
 }
@@ -299,6 +308,12 @@ test_fault (gconstpointer data)
     }
 
   g_assert_cmpint (json_object_get_int_member (line, "attempts"), ==, c->attempts);
+  {
+    g_autofree char *row_sha256 = history_value (json_object_get_int_member (line, "history_id"),
+                                                 "sha256");
+
+    g_assert_cmpstr (row_sha256, ==, json_object_get_string_member (line, "sha256"));
+  }
   /* every request that reached the simulator is one of the counted
    * attempts: nothing was re-sent behind the retry policy's back */
   {
