@@ -15,8 +15,6 @@
 
 #include "gp-hash-worker.h"
 
-#include <string.h>
-
 #define N_CHUNKS 3
 
 typedef struct
@@ -34,8 +32,6 @@ struct _GpHashWorker
   GAsyncQueue      *empty;
   GThread          *thread;
   Chunk             chunks[N_CHUNKS];
-
-  Chunk            *filling;   /* gp_hash_worker_feed()'s current chunk */
   gboolean          finished;
 };
 
@@ -115,7 +111,7 @@ gp_hash_worker_take_chunk (GpHashWorker *self)
 {
   Chunk *c;
 
-  g_return_val_if_fail (self != NULL && !self->finished && self->filling == NULL, NULL);
+  g_return_val_if_fail (self != NULL && !self->finished, NULL);
 
   c = g_async_queue_pop (self->empty);
 
@@ -147,42 +143,6 @@ gp_hash_worker_give_chunk (GpHashWorker *self,
   g_async_queue_push (self->full, c);
 }
 
-/**
- * gp_hash_worker_feed:
- *
- * Copies @data into the worker's chunks, handing each over when full.
- */
-void
-gp_hash_worker_feed (GpHashWorker *self,
-                     const void   *data,
-                     gsize         len)
-{
-  const guint8 *p = data;
-
-  g_return_if_fail (self != NULL && !self->finished);
-
-  while (len > 0)
-    {
-      gsize n;
-
-      if (self->filling == NULL)
-        {
-          self->filling = g_async_queue_pop (self->empty);
-          self->filling->len = 0;
-        }
-      n = MIN (len, self->chunk_size - self->filling->len);
-      memcpy (self->filling->data + self->filling->len, p, n);
-      self->filling->len += n;
-      p += n;
-      len -= n;
-      if (self->filling->len == self->chunk_size)
-        {
-          g_async_queue_push (self->full, self->filling);
-          self->filling = NULL;
-        }
-    }
-}
-
 static void
 stop (GpHashWorker *self)
 {
@@ -190,14 +150,6 @@ stop (GpHashWorker *self)
 
   if (self->thread == NULL)
     return;
-  if (self->filling != NULL)
-    {
-      if (self->filling->len > 0)
-        g_async_queue_push (self->full, self->filling);
-      else
-        g_async_queue_push (self->empty, self->filling);
-      self->filling = NULL;
-    }
   c = g_async_queue_pop (self->empty);
   c->len = 0;
   g_async_queue_push (self->full, c);

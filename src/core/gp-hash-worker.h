@@ -19,9 +19,6 @@ guint8       *gp_hash_worker_take_chunk (GpHashWorker              *self);
 void          gp_hash_worker_give_chunk (GpHashWorker              *self,
                                          guint8                    *chunk,
                                          gsize                      len);
-void          gp_hash_worker_feed       (GpHashWorker              *self,
-                                         const void                *data,
-                                         gsize                      len);
 gboolean      gp_hash_worker_finish     (GpHashWorker              *self,
                                          void                      *digest);
 void          gp_hash_worker_free       (GpHashWorker              *self);
