@@ -439,6 +439,26 @@ finish_file (GpMultipartStream  *self,
   return TRUE;
 }
 
+/* libsoup asks for 8 KiB at a time; a large file is read a chunk ahead,
+ * one system call per chunk, and the chunk itself is what gets digested
+ * once it has all been emitted. Returns what the new chunk holds. */
+static gssize
+read_ahead (GpMultipartStream *self)
+{
+  gssize n;
+
+  if (self->ahead != NULL)
+    gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
+  self->ahead = gp_hash_worker_take_chunk (self->hasher);
+  self->ahead_pos = self->ahead_len = 0;
+  n = gp_read_full (self->fd, self->ahead,
+                    (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - self->file_read));
+  if (n > 0)
+    self->ahead_len = n;
+
+  return n;
+}
+
 static gssize
 read_file (GpMultipartStream  *self,
            void               *buffer,
@@ -448,23 +468,9 @@ read_file (GpMultipartStream  *self,
   gsize want = (gsize) MIN ((guint64) count, self->expected_size - self->file_read);
   gssize n;
 
-  /* libsoup asks for 8 KiB at a time; the file is read a chunk ahead, one
-   * system call per chunk, and the chunk itself is what gets digested. */
-  if (self->hasher != NULL && self->ahead_pos == self->ahead_len)
-    {
-      guint64 fetched = self->file_read;
-
-      if (self->ahead != NULL)
-        gp_hash_worker_give_chunk (self->hasher, self->ahead, self->ahead_len);
-      self->ahead = gp_hash_worker_take_chunk (self->hasher);
-      self->ahead_pos = self->ahead_len = 0;
-      n = gp_read_full (self->fd, self->ahead,
-                        (gsize) MIN ((guint64) HASH_CHUNK_SIZE, self->expected_size - fetched));
-      if (n > 0)
-        self->ahead_len = n;
-    }
-  else if (self->hasher != NULL)
-    n = 1;
+  if (self->hasher != NULL)
+    n = self->ahead_pos < self->ahead_len ? (gssize) (self->ahead_len - self->ahead_pos)
+                                          : read_ahead (self);
   else
     do
       n = read (self->fd, buffer, want);
@@ -487,7 +493,7 @@ read_file (GpMultipartStream  *self,
 
   if (self->hasher != NULL)
     {
-      n = MIN (want, self->ahead_len - self->ahead_pos);
+      n = MIN (want, (gsize) n);
       memcpy (buffer, self->ahead + self->ahead_pos, n);
       self->ahead_pos += n;
     }
